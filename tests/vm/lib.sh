@@ -1,0 +1,48 @@
+# shellcheck shell=sh
+# TAP helpers for tests that run inside the test VM (sourced by each test).
+# The plan is printed last (tap_done), so a test may decide at run time
+# how many checks it makes; the host wrapper relays and completes it.
+
+tap_run=0
+tap_failed=0
+
+# check DESC CMD [ARG...]: one TAP case, passing when CMD exits 0.  What
+# CMD prints goes to the TAP stream as diagnostics.
+check() {
+	desc=$1
+	shift
+	tap_run=$((tap_run + 1))
+	if out=$("$@" 2>&1); then
+		echo "ok $tap_run - $desc"
+	else
+		echo "not ok $tap_run - $desc"
+		tap_failed=$((tap_failed + 1))
+	fi
+	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
+}
+
+# not CMD [ARG...]: succeeds when CMD fails, for checks that must fail.
+not() {
+	! "$@"
+}
+
+# bail_out REASON: stop here, the remaining checks cannot run.
+bail_out() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+tap_done() {
+	echo "1..$tap_run"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# wait_for_file PATH TENTHS: poll for a file, up to TENTHS tenths of a second.
+wait_for_file() {
+	n=0
+	while [ ! -e "$1" ]; do
+		[ "$n" -lt "$2" ] || return 1
+		sleep 0.1
+		n=$((n + 1))
+	done
+}

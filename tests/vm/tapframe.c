@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tapframe: send test frames from a NIC port, check them at a tap device.
+ *
+ *   tapframe send IFNAME DST-MAC LEN COUNT SEED
+ *	sends COUNT frames of LEN bytes through an AF_PACKET socket
+ *   tapframe expect /dev/tapN LEN COUNT SEED TIMEOUT-MS [READY-FILE]
+ *	reads COUNT frames from the tap device and checks each one's
+ *	length, sequence number and every payload byte;
+ *	creates READY-FILE once the device is open (a macvtap drops
+ *	frames while nobody has it open)
+ *
+ * Frame i of a run: destination, the sender's MAC, EtherType 0x88b5
+ * (IEEE local experimental), a 4-byte big-endian sequence number, then
+ * payload bytes from a generator seeded with SEED and i.  Any lost,
+ * reordered, truncated or corrupted byte is reported with its offset.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define ETH_P_ZCRX_TEST 0x88b5
+#define HDR_LEN (ETH_HLEN + 4)
+#define MAX_FRAME 65536
+
+static uint8_t payload_byte(uint32_t seed, uint32_t seq, size_t off)
+{
+	uint32_t x = seed * 2654435761u ^ seq * 40503u ^ (uint32_t)off * 2246822519u;
+
+	x ^= x >> 15;
+	x *= 2654435761u;
+	return x >> 24;
+}
+
+static void build_frame(uint8_t *buf, size_t len, const uint8_t *dst,
+			const uint8_t *src, uint32_t seed, uint32_t seq)
+{
+	uint16_t proto = htons(ETH_P_ZCRX_TEST);
+	uint32_t seq_be = htonl(seq);
+
+	memcpy(buf, dst, ETH_ALEN);
+	memcpy(buf + ETH_ALEN, src, ETH_ALEN);
+	memcpy(buf + 2 * ETH_ALEN, &proto, 2);
+	memcpy(buf + ETH_HLEN, &seq_be, 4);
+	for (size_t off = HDR_LEN; off < len; off++)
+		buf[off] = payload_byte(seed, seq, off);
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned int b[ETH_ALEN];
+	char end;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != ETH_ALEN)
+		return -EINVAL;
+	for (int i = 0; i < ETH_ALEN; i++) {
+		if (b[i] > 0xff)
+			return -EINVAL;
+		mac[i] = b[i];
+	}
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int cmd_send(char **argv)
+{
+	unsigned long len, count, seed;
+	uint8_t dst[ETH_ALEN], frame[MAX_FRAME];
+	struct sockaddr_ll addr = { .sll_family = AF_PACKET };
+	struct ifreq ifr = { 0 };
+	int fd, r = 1;
+
+	if (parse_mac(argv[1], dst) < 0 ||
+	    parse_uint(argv[2], HDR_LEN, MAX_FRAME, &len) < 0 ||
+	    parse_uint(argv[3], 1, UINT32_MAX, &count) < 0 ||
+	    parse_uint(argv[4], 0, UINT32_MAX, &seed) < 0) {
+		fprintf(stderr, "tapframe send: bad argument\n");
+		return 2;
+	}
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ZCRX_TEST));
+	if (fd < 0) {
+		perror("tapframe send: socket");
+		return 1;
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[0]);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
+		fprintf(stderr, "tapframe send: %s: %m\n", argv[0]);
+		goto out;
+	}
+	addr.sll_ifindex = ifr.ifr_ifindex;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+		fprintf(stderr, "tapframe send: %s: %m\n", argv[0]);
+		goto out;
+	}
+	for (uint32_t seq = 0; seq < count; seq++) {
+		build_frame(frame, len, dst, (uint8_t *)ifr.ifr_hwaddr.sa_data,
+			    seed, seq);
+		if (sendto(fd, frame, len, 0, (struct sockaddr *)&addr,
+			   sizeof(addr)) != (ssize_t)len) {
+			fprintf(stderr, "tapframe send: frame %u: %m\n", seq);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	close(fd);
+	return r;
+}
+
+/* Bytes of virtio-net header the tap device puts before each frame. */
+static int tap_header_len(int fd)
+{
+	struct ifreq ifr = { 0 };
+	int hdr_len;
+
+	if (ioctl(fd, TUNGETIFF, &ifr) < 0)
+		return -errno;
+	if (!(ifr.ifr_flags & IFF_VNET_HDR))
+		return 0;
+	if (ioctl(fd, TUNGETVNETHDRSZ, &hdr_len) < 0)
+		return -errno;
+	return hdr_len;
+}
+
+static int check_frame(const uint8_t *buf, size_t got, size_t len,
+		       const uint8_t *expect)
+{
+	if (got != len) {
+		printf("# length %zu, want %zu\n", got, len);
+		return -1;
+	}
+	for (size_t off = 0; off < len; off++) {
+		if (buf[off] != expect[off]) {
+			printf("# byte %zu is 0x%02x, want 0x%02x\n", off,
+			       buf[off], expect[off]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_expect(int argc, char **argv)
+{
+	static uint8_t buf[MAX_FRAME + 64], expect[MAX_FRAME];
+	unsigned long len, count, seed, timeout_ms;
+	int fd, hdr_len, r = 1;
+	uint32_t seq;
+
+	if (parse_uint(argv[1], HDR_LEN, MAX_FRAME, &len) < 0 ||
+	    parse_uint(argv[2], 1, UINT32_MAX, &count) < 0 ||
+	    parse_uint(argv[3], 0, UINT32_MAX, &seed) < 0 ||
+	    parse_uint(argv[4], 1, 3600000, &timeout_ms) < 0) {
+		fprintf(stderr, "tapframe expect: bad argument\n");
+		return 2;
+	}
+	fd = open(argv[0], O_RDWR | O_NONBLOCK);
+	if (fd < 0) {
+		fprintf(stderr, "tapframe expect: %s: %m\n", argv[0]);
+		return 1;
+	}
+	hdr_len = tap_header_len(fd);
+	if (hdr_len < 0) {
+		fprintf(stderr, "tapframe expect: %s: %s\n", argv[0],
+			strerror(-hdr_len));
+		goto out;
+	}
+	if (argc > 5) {
+		int ready = open(argv[5], O_WRONLY | O_CREAT, 0644);
+
+		if (ready < 0) {
+			fprintf(stderr, "tapframe expect: %s: %m\n", argv[5]);
+			goto out;
+		}
+		close(ready);
+	}
+
+	for (seq = 0; seq < count;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint32_t got_seq;
+		ssize_t n;
+
+		n = poll(&pfd, 1, timeout_ms);
+		if (n <= 0) {
+			printf("# %u of %lu frames arrived before the timeout\n",
+			       seq, count);
+			goto out;
+		}
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EAGAIN)
+				continue;
+			fprintf(stderr, "tapframe expect: read: %m\n");
+			goto out;
+		}
+		/* Not ours (IPv6 neighbour discovery and the like): skip. */
+		if (n < hdr_len + HDR_LEN ||
+		    ntohs(*(uint16_t *)(buf + hdr_len + 2 * ETH_ALEN)) !=
+			    ETH_P_ZCRX_TEST)
+			continue;
+		memcpy(&got_seq, buf + hdr_len + ETH_HLEN, 4);
+		if (ntohl(got_seq) != seq) {
+			printf("# frame %u arrived where %u was expected\n",
+			       ntohl(got_seq), seq);
+			goto out;
+		}
+		build_frame(expect, len, buf + hdr_len, buf + hdr_len + ETH_ALEN,
+			    seed, seq);
+		if (check_frame(buf + hdr_len, n - hdr_len, len, expect) < 0) {
+			printf("# frame %u is corrupt\n", seq);
+			goto out;
+		}
+		seq++;
+	}
+	printf("# %lu frames of %lu bytes intact\n", count, len);
+	r = 0;
+out:
+	close(fd);
+	return r;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tapframe send IFNAME DST-MAC LEN COUNT SEED\n"
+		"       tapframe expect /dev/tapN LEN COUNT SEED TIMEOUT-MS [READY-FILE]\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 7 && !strcmp(argv[1], "send"))
+		return cmd_send(argv + 2);
+	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "expect"))
+		return cmd_expect(argc - 2, argv + 2);
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}
