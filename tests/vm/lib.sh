@@ -3,6 +3,15 @@
 # The plan is printed last (tap_done), so a test may decide at run time
 # how many checks it makes; the host wrapper relays and completes it.
 
+# busybox sh prefers its own applets to $PATH: ip and tc must be
+# iproute2's (macvtap modes, netns, tc actions).
+ip() {
+	/usr/local/sbin/ip "$@"
+}
+tc() {
+	/usr/local/sbin/tc "$@"
+}
+
 tap_run=0
 tap_failed=0
 

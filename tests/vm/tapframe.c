@@ -153,12 +153,12 @@ static int check_frame(const uint8_t *buf, size_t got, size_t len,
 		       const uint8_t *expect)
 {
 	if (got != len) {
-		printf("# length %zu, want %zu\n", got, len);
+		printf("length %zu, want %zu\n", got, len);
 		return -1;
 	}
 	for (size_t off = 0; off < len; off++) {
 		if (buf[off] != expect[off]) {
-			printf("# byte %zu is 0x%02x, want 0x%02x\n", off,
+			printf("byte %zu is 0x%02x, want 0x%02x\n", off,
 			       buf[off], expect[off]);
 			return -1;
 		}
@@ -208,7 +208,7 @@ static int cmd_expect(int argc, char **argv)
 
 		n = poll(&pfd, 1, timeout_ms);
 		if (n <= 0) {
-			printf("# %u of %lu frames arrived before the timeout\n",
+			printf("%u of %lu frames arrived before the timeout\n",
 			       seq, count);
 			goto out;
 		}
@@ -226,19 +226,19 @@ static int cmd_expect(int argc, char **argv)
 			continue;
 		memcpy(&got_seq, buf + hdr_len + ETH_HLEN, 4);
 		if (ntohl(got_seq) != seq) {
-			printf("# frame %u arrived where %u was expected\n",
+			printf("frame %u arrived where %u was expected\n",
 			       ntohl(got_seq), seq);
 			goto out;
 		}
 		build_frame(expect, len, buf + hdr_len, buf + hdr_len + ETH_ALEN,
 			    seed, seq);
 		if (check_frame(buf + hdr_len, n - hdr_len, len, expect) < 0) {
-			printf("# frame %u is corrupt\n", seq);
+			printf("frame %u is corrupt\n", seq);
 			goto out;
 		}
 		seq++;
 	}
-	printf("# %lu frames of %lu bytes intact\n", count, len);
+	printf("%lu frames of %lu bytes intact\n", count, len);
 	r = 0;
 out:
 	close(fd);
