@@ -1,0 +1,1 @@
+../../../kernel/files/include/uapi/linux/zcrx.h

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netdevsim zero-copy receive (zcrx): a bound RX queue keeps a ring of
+ * posted buffers.  A frame arriving from the peer on that queue takes the
+ * next buffer, is "DMAed" into it - a CPU copy, the one thing netdevsim
+ * cannot do without - and goes up as an skb whose payload is a fragment
+ * of the buffer's page, tagged by zcrx_buf_attach().  With no buffer the
+ * binding's fallback applies: deliver the peer's skb (the driver-owned
+ * buffer of this software NIC) or drop it.
+ */
+#include <linux/highmem.h>
+#include <linux/ptr_ring.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/zcrx.h>
+
+#include "netdevsim.h"
+
+#define NSIM_ZCRX_RING_SIZE	1024
+
+/**
+ * struct nsim_zcrx_rq - zero-copy state of a bound RX queue
+ * @ring: posted buffers; produced by posters, consumed by NAPI
+ * @binding: the binding the queue serves
+ * @spare: a buffer taken from @ring but not used (frame too big), used
+ *	first next time; NAPI only
+ */
+struct nsim_zcrx_rq {
+	struct ptr_ring ring;
+	struct zcrx_binding *binding;
+	struct zcrx_buf *spare;
+};
+
+static int nsim_zcrx_bind_queue(struct net_device *dev, unsigned int queue,
+				struct zcrx_binding *binding,
+				struct netlink_ext_ack *extack)
+{
+	struct netdevsim *ns = netdev_priv(dev);
+	struct nsim_zcrx_rq *zc;
+
+	zc = kzalloc(sizeof(*zc), GFP_KERNEL);
+	if (!zc)
+		return -ENOMEM;
+	if (ptr_ring_init(&zc->ring, NSIM_ZCRX_RING_SIZE, GFP_KERNEL)) {
+		kfree(zc);
+		NL_SET_ERR_MSG(extack, "queue-id: no memory for the buffer ring");
+		return -ENOMEM;
+	}
+	zc->binding = binding;
+	rcu_assign_pointer(ns->rq[queue].zcrx, zc);
+	return 0;
+}
+
+static void nsim_zcrx_release_unused(void *ptr)
+{
+	zcrx_buf_release(ptr, false);
+}
+
+static void nsim_zcrx_unbind_queue(struct net_device *dev, unsigned int queue)
+{
+	struct netdevsim *ns = netdev_priv(dev);
+	struct nsim_zcrx_rq *zc;
+
+	zc = rtnl_dereference(ns->rq[queue].zcrx);
+	RCU_INIT_POINTER(ns->rq[queue].zcrx, NULL);
+	/* NAPI may still be looking at the ring. */
+	synchronize_net();
+	if (zc->spare)
+		zcrx_buf_release(zc->spare, false);
+	ptr_ring_cleanup(&zc->ring, nsim_zcrx_release_unused);
+	kfree(zc);
+}
+
+static int nsim_zcrx_post_rx_buffer(struct net_device *dev,
+				    unsigned int queue, struct zcrx_buf *buf)
+{
+	struct netdevsim *ns = netdev_priv(dev);
+	struct nsim_zcrx_rq *zc;
+
+	zc = rcu_dereference(ns->rq[queue].zcrx);
+	if (!zc)
+		return -ENODEV;
+	return ptr_ring_produce_bh(&zc->ring, buf);
+}
+
+const struct netdev_zcrx_ops nsim_zcrx_ops = {
+	.bind_queue	= nsim_zcrx_bind_queue,
+	.unbind_queue	= nsim_zcrx_unbind_queue,
+	.post_rx_buffer	= nsim_zcrx_post_rx_buffer,
+};
+
+/* The device writes the frame into @buf; the skb carries it as a fragment. */
+static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
+					   unsigned int queue,
+					   struct zcrx_buf *buf,
+					   const struct sk_buff *skb)
+{
+	unsigned int len = skb->len, hlen = min_t(unsigned int, len, ETH_HLEN);
+	struct sk_buff *nskb;
+	void *va;
+
+	nskb = napi_alloc_skb(&rq->napi, hlen);
+	if (!nskb)
+		return NULL;
+
+	va = kmap_local_page(buf->page) + buf->offset;
+	if (skb_copy_bits(skb, 0, va, len)) {
+		kunmap_local(va);
+		kfree_skb(nskb);
+		return NULL;
+	}
+	/* Header split: the stack parses the Ethernet header in the head. */
+	skb_put_data(nskb, va, hlen);
+	kunmap_local(va);
+	if (len > hlen) {
+		get_page(buf->page);
+		skb_add_rx_frag(nskb, 0, buf->page, buf->offset + hlen,
+				len - hlen, buf->len - hlen);
+	}
+	zcrx_buf_attach(buf, nskb, len);
+	nskb->protocol = eth_type_trans(nskb, rq->napi.dev);
+	skb_record_rx_queue(nskb, queue);
+	return nskb;
+}
+
+static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
+					   unsigned int queue,
+					   struct nsim_zcrx_rq *zc,
+					   struct sk_buff *skb)
+{
+	unsigned int mac_len = skb->data - skb_mac_header(skb);
+	struct zcrx_buf *buf = zc->spare;
+	struct sk_buff *nskb;
+
+	zc->spare = NULL;
+	if (!buf)
+		buf = ptr_ring_consume(&zc->ring);
+	if (!buf) {
+		if (zcrx_rx_fallback(zc->binding) == ZCRX_FALLBACK_DROP) {
+			kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
+			return NULL;
+		}
+		return skb;
+	}
+
+	/* The frame as it came off the wire, Ethernet header included. */
+	__skb_push(skb, mac_len);
+	nskb = skb->len <= buf->len ? nsim_zcrx_build_skb(rq, queue, buf, skb) :
+				      NULL;
+	if (!nskb) {
+		/* Too big for the buffer (or no skb): copy path, keep it. */
+		zc->spare = buf;
+		__skb_pull(skb, mac_len);
+		zcrx_count_rx_copy(zc->binding);
+		return skb;
+	}
+	consume_skb(skb);
+	return nskb;
+}
+
+/**
+ * nsim_zcrx_rcv() - receive a frame on a queue that may be bound
+ * @rq: the RX queue
+ * @queue: its index
+ * @skb: the frame from the peer, after eth_type_trans()
+ *
+ * Context: NAPI.
+ * Return: the skb to pass up (@skb itself, or one whose data sits in a
+ * posted buffer), or NULL when the frame was dropped.
+ */
+struct sk_buff *nsim_zcrx_rcv(struct nsim_rq *rq, unsigned int queue,
+			      struct sk_buff *skb)
+{
+	struct nsim_zcrx_rq *zc;
+
+	rcu_read_lock();
+	zc = rcu_dereference(rq->zcrx);
+	if (zc)
+		skb = nsim_zcrx_rcv_bound(rq, queue, zc, skb);
+	rcu_read_unlock();
+	return skb;
+}
+
+/**
+ * nsim_zcrx_bound() - does the queue take posted buffers?
+ * @rq: the RX queue
+ *
+ * Context: RTNL held.
+ * Return: true when a binding owns @rq: the driver's own buffers for it
+ * are not allocated.
+ */
+bool nsim_zcrx_bound(struct nsim_rq *rq)
+{
+	return rcu_access_pointer(rq->zcrx);
+}

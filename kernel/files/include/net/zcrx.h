@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zcrx: zero-copy receive for vhost-net.
+ *
+ * A NIC receive queue is bound to a macvtap device.  The owner of the
+ * receive buffers (vhost-net, for a guest) posts them to the bound queue;
+ * the NIC writes frames straight into them and hands up skbs whose data
+ * sits in those buffers, tagged with a ubuf_info so that nobody frees or
+ * recycles the pages as if they were the driver's.  When the last
+ * reference to such an skb goes, the buffer is returned to its owner.
+ *
+ * Not io_uring's zero-copy receive, which shares the name.
+ */
+#ifndef _NET_ZCRX_H
+#define _NET_ZCRX_H
+
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <uapi/linux/zcrx.h>
+
+struct zcrx_binding;
+struct zcrx_buf;
+
+/**
+ * struct zcrx_buf_owner_ops - how a posted buffer goes back to its owner
+ * @release: the buffer is no longer used by the NIC or the stack.
+ *	@filled is true when a frame was received into it and delivered
+ *	with the data in place (the owner may hand it to its consumer);
+ *	false when it comes back unused (unbind, queue teardown) or when
+ *	the frame was copied out of it (the owner may post it again).
+ *	Called from any context, including hard IRQ; must not sleep.
+ */
+struct zcrx_buf_owner_ops {
+	void (*release)(struct zcrx_buf *buf, bool filled);
+};
+
+/**
+ * struct zcrx_buf - a receive buffer posted to a bound queue
+ * @ubuf: tags the skb that carries the buffer; its refcount counts the
+ *	skbs sharing the data (see skb_zerocopy_clone())
+ * @page: the page holding the buffer
+ * @offset: start of the buffer within @page
+ * @len: room in the buffer, in bytes
+ * @cookie: the owner's name for the buffer (for vhost-net: the virtio
+ *	descriptor head), passed back untouched
+ * @frame_len: bytes of the frame the NIC wrote, set when filled
+ * @copied: the frame was copied out of the buffer before delivery
+ * @binding: the binding it was posted to (holds a reference)
+ * @owner: whom to give the buffer back to
+ *
+ * The owner allocates and fills in @page, @offset, @len, @cookie and
+ * @owner, then posts it with zcrx_post_rx_buffer(); the rest belongs to
+ * zcrx and the driver.
+ */
+struct zcrx_buf {
+	struct ubuf_info ubuf;
+	struct page *page;
+	u32 offset;
+	u32 len;
+	u64 cookie;
+	u32 frame_len;
+	bool copied;
+	struct zcrx_binding *binding;
+	const struct zcrx_buf_owner_ops *owner;
+};
+
+/**
+ * struct netdev_zcrx_ops - driver operations for zero-copy receive
+ * @bind_queue: prepare RX queue @queue of @dev to take posted buffers
+ *	for @binding.  Called under RTNL before the queue is restarted
+ *	with netdev_rx_queue_restart(); from then on the driver takes
+ *	frames for this queue from posted buffers.
+ * @unbind_queue: stop taking posted buffers on @queue and release every
+ *	buffer still posted with zcrx_buf_release(buf, false).  Called
+ *	under RTNL after every post to the queue has finished; the queue is
+ *	restarted afterwards.
+ * @post_rx_buffer: the seed's ndo_post_rx_buffer: give @buf to the NIC
+ *	for @queue.  Called in process or softirq context, concurrently
+ *	with the queue's receive path; must not sleep.  Returns 0 or a
+ *	negative errno (-ENOSPC when the queue's ring is full), in which
+ *	case the buffer stays the caller's.
+ *
+ * A driver sets dev->zcrx_ops to offer zero-copy receive.
+ */
+struct netdev_zcrx_ops {
+	int (*bind_queue)(struct net_device *dev, unsigned int queue,
+			  struct zcrx_binding *binding,
+			  struct netlink_ext_ack *extack);
+	void (*unbind_queue)(struct net_device *dev, unsigned int queue);
+	int (*post_rx_buffer)(struct net_device *dev, unsigned int queue,
+			      struct zcrx_buf *buf);
+};
+
+int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf);
+void zcrx_buf_release(struct zcrx_buf *buf, bool filled);
+void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
+		     u32 frame_len);
+u32 zcrx_rx_fallback(struct zcrx_binding *binding);
+void zcrx_count_rx_copy(struct zcrx_binding *binding);
+
+#endif /* _NET_ZCRX_H */

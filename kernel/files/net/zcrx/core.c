@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zcrx core: bindings of NIC RX queues to macvtap devices, the buffers
+ * posted to them and their accounting.
+ *
+ * A binding belongs to the kernel, not to the socket that asked for it:
+ * it ends on unbind, or when the NIC or the macvtap is unregistered.  Its
+ * lifecycle follows net/core/devmem.c: refuse a queue somebody else owns,
+ * record the binding on the queue, restart the queue so the driver
+ * rebuilds it around the binding, and undo all of it on the way out.
+ */
+#include <linux/debugfs.h>
+#include <linux/if_macvlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <net/netdev_queues.h>
+#include <net/netdev_rx_queue.h>
+#include <net/xdp_sock_drv.h>
+#include <net/zcrx.h>
+
+#include "zcrx.h"
+
+/* id -> binding; changed under RTNL, looked up under RTNL or RCU. */
+static DEFINE_XARRAY_ALLOC1(zcrx_bindings);
+static u32 zcrx_next_id;
+
+#define ZCRX_STAT(field) offsetof(struct zcrx_pcpu_stats, field)
+
+/* Counters move in any context: NAPI, the poster, whoever frees an skb. */
+static void zcrx_stat_add(struct zcrx_binding *binding, size_t field,
+			  s64 delta)
+{
+	struct zcrx_pcpu_stats *s = get_cpu_ptr(binding->stats);
+	u64_stats_t *counter = (void *)s + field;
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	if (delta >= 0)
+		u64_stats_add(counter, delta);
+	else
+		u64_stats_sub(counter, -delta);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(binding->stats);
+}
+
+static const struct ubuf_info_ops zcrx_ubuf_ops;
+
+/**
+ * zcrx_binding_hold() - take a reference on a binding
+ * @binding: the binding; the caller already holds a reference or RTNL
+ */
+void zcrx_binding_hold(struct zcrx_binding *binding)
+{
+	refcount_inc(&binding->refcnt);
+}
+
+/**
+ * zcrx_binding_put() - drop a reference; the last one frees the binding
+ * @binding: the binding
+ */
+void zcrx_binding_put(struct zcrx_binding *binding)
+{
+	if (!refcount_dec_and_test(&binding->refcnt))
+		return;
+	free_percpu(binding->stats);
+	kfree_rcu(binding, rcu);
+}
+
+static void zcrx_queue_event(struct zcrx_binding *binding,
+			     enum zcrx_event event)
+{
+	set_bit(event, &binding->events);
+	if (!READ_ONCE(binding->bound))
+		return;
+	zcrx_binding_hold(binding);
+	if (!schedule_work(&binding->event_work))
+		zcrx_binding_put(binding);
+}
+
+static void zcrx_event_work(struct work_struct *work)
+{
+	static const u32 event_cmd[ZCRX_EV_COUNT] = {
+		[ZCRX_EV_LOW_BUFFERS] = ZCRX_CMD_LOW_BUFFERS_NTF,
+		[ZCRX_EV_FALLBACK_ENGAGED] = ZCRX_CMD_FALLBACK_ENGAGED_NTF,
+		[ZCRX_EV_FALLBACK_CLEARED] = ZCRX_CMD_FALLBACK_CLEARED_NTF,
+	};
+	struct zcrx_binding *binding;
+	int event;
+
+	binding = container_of(work, struct zcrx_binding, event_work);
+	/* RTNL keeps the devices bound while the messages are built. */
+	rtnl_lock();
+	for (event = 0; event < ZCRX_EV_COUNT; event++) {
+		if (test_and_clear_bit(event, &binding->events) &&
+		    binding->bound)
+			zcrx_nl_notify(binding, event_cmd[event], 0);
+	}
+	rtnl_unlock();
+	zcrx_binding_put(binding);
+}
+
+/**
+ * zcrx_binding_lookup() - find a live binding by id
+ * @net: the network namespace the caller acts in
+ * @id: the binding id
+ *
+ * Context: RTNL held.
+ * Return: the binding, or NULL if none with @id lives in @net.
+ */
+struct zcrx_binding *zcrx_binding_lookup(struct net *net, u32 id)
+{
+	struct zcrx_binding *binding;
+
+	ASSERT_RTNL();
+	binding = xa_load(&zcrx_bindings, id);
+	if (!binding || !net_eq(dev_net(binding->nic), net))
+		return NULL;
+	return binding;
+}
+
+/**
+ * zcrx_binding_find_next() - iterate over the bindings of a namespace
+ * @net: the network namespace
+ * @id: in: the lowest id to consider; out: the id of the binding found
+ *
+ * Context: RTNL held.
+ * Return: the binding with the lowest id >= @id in @net, or NULL.
+ */
+struct zcrx_binding *zcrx_binding_find_next(struct net *net,
+					    unsigned long *id)
+{
+	struct zcrx_binding *binding;
+
+	ASSERT_RTNL();
+	xa_for_each_start(&zcrx_bindings, *id, binding, *id)
+		if (net_eq(dev_net(binding->nic), net))
+			return binding;
+	return NULL;
+}
+
+/**
+ * zcrx_binding_read() - sum a binding's counters over all CPUs
+ * @binding: the binding
+ * @ret: the sums
+ */
+void zcrx_binding_read(struct zcrx_binding *binding,
+		       struct zcrx_counters *ret)
+{
+	int cpu;
+
+	memset(ret, 0, sizeof(*ret));
+	for_each_possible_cpu(cpu) {
+		const struct zcrx_pcpu_stats *s = per_cpu_ptr(binding->stats, cpu);
+		struct zcrx_counters c;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			c.posted = u64_stats_read(&s->posted);
+			c.filled = u64_stats_read(&s->filled);
+			c.returned = u64_stats_read(&s->returned);
+			c.rx_zerocopy = u64_stats_read(&s->rx_zerocopy);
+			c.rx_copy = u64_stats_read(&s->rx_copy);
+			c.rx_dropped = u64_stats_read(&s->rx_dropped);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		ret->posted += c.posted;
+		ret->filled += c.filled;
+		ret->returned += c.returned;
+		ret->rx_zerocopy += c.rx_zerocopy;
+		ret->rx_copy += c.rx_copy;
+		ret->rx_dropped += c.rx_dropped;
+	}
+}
+
+static bool zcrx_is_macvtap(const struct net_device *dev)
+{
+	return netif_is_macvlan(dev) && dev->rtnl_link_ops &&
+	       !strcmp(dev->rtnl_link_ops->kind, "macvtap");
+}
+
+static struct zcrx_binding *zcrx_binding_by_macvtap(struct net_device *dev)
+{
+	struct zcrx_binding *binding;
+	unsigned long id;
+
+	xa_for_each(&zcrx_bindings, id, binding)
+		if (binding->macvtap == dev)
+			return binding;
+	return NULL;
+}
+
+/* Refuse a queue that cannot be ours; the extack names the attribute. */
+static int zcrx_check_queue(struct net_device *nic, u32 queue,
+			    struct net_device *macvtap,
+			    struct netlink_ext_ack *extack)
+{
+	struct netdev_rx_queue *rxq;
+
+	if (queue >= nic->real_num_rx_queues) {
+		NL_SET_ERR_MSG_FMT(extack, "queue-id: out of range (%s has %u RX queues)",
+				   nic->name, nic->real_num_rx_queues);
+		return -EINVAL;
+	}
+	if (!zcrx_is_macvtap(macvtap)) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not a macvtap device");
+		return -EINVAL;
+	}
+	if (macvlan_dev_real_dev(macvtap) != nic) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not stacked on this NIC");
+		return -EINVAL;
+	}
+	if (!nic->zcrx_ops) {
+		NL_SET_ERR_MSG(extack, "ifindex: driver has no zero-copy receive support");
+		return -EOPNOTSUPP;
+	}
+	rxq = __netif_get_rx_queue(nic, queue);
+	if (rxq->zcrx) {
+		NL_SET_ERR_MSG(extack, "queue-id: queue already bound");
+		return -EBUSY;
+	}
+	if (zcrx_binding_by_macvtap(macvtap)) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: macvtap already bound");
+		return -EBUSY;
+	}
+	if (dev_xdp_prog_count(nic)) {
+		NL_SET_ERR_MSG(extack, "ifindex: NIC runs an XDP program");
+		return -EBUSY;
+	}
+	if (xsk_get_pool_from_qid(nic, queue)) {
+		NL_SET_ERR_MSG(extack, "queue-id: queue owned by an AF_XDP socket");
+		return -EBUSY;
+	}
+	if (rxq->mp_params.mp_priv) {
+		NL_SET_ERR_MSG(extack, "queue-id: queue has a memory provider");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int zcrx_restart_queue(struct zcrx_binding *binding)
+{
+	if (!binding->nic->queue_mgmt_ops)
+		return 0;
+	return netdev_rx_queue_restart(binding->nic, binding->queue);
+}
+
+/**
+ * zcrx_binding_create() - bind a NIC RX queue to a macvtap device
+ * @net: the network namespace of the request
+ * @ifindex: the NIC
+ * @queue: its RX queue
+ * @macvtap_ifindex: a macvtap device stacked on the NIC
+ * @fallback: ZCRX_FALLBACK_* for when no buffer is posted
+ * @low_watermark: posted level below which an event is sent, 0 for none
+ * @extack: where a refusal is explained
+ * @ret: the new binding
+ *
+ * Context: RTNL held.
+ * Return: 0, or a negative errno with @extack set.
+ */
+int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
+			u32 macvtap_ifindex, u32 fallback, u32 low_watermark,
+			struct netlink_ext_ack *extack,
+			struct zcrx_binding **ret)
+{
+	struct net_device *nic, *macvtap;
+	struct zcrx_binding *binding;
+	int err;
+
+	ASSERT_RTNL();
+	nic = __dev_get_by_index(net, ifindex);
+	if (!nic) {
+		NL_SET_ERR_MSG(extack, "ifindex: no such device");
+		return -ENODEV;
+	}
+	macvtap = __dev_get_by_index(net, macvtap_ifindex);
+	if (!macvtap) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: no such device");
+		return -ENODEV;
+	}
+	err = zcrx_check_queue(nic, queue, macvtap, extack);
+	if (err)
+		return err;
+
+	binding = kzalloc(sizeof(*binding), GFP_KERNEL);
+	if (!binding)
+		return -ENOMEM;
+	binding->stats = netdev_alloc_pcpu_stats(struct zcrx_pcpu_stats);
+	if (!binding->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	binding->nic = nic;
+	binding->queue = queue;
+	binding->macvtap = macvtap;
+	binding->fallback = fallback;
+	binding->low_watermark = low_watermark;
+	/* Nothing is posted yet: the fallback applies until something is. */
+	binding->state = ZCRX_STATE_FALLBACK;
+	binding->bound = true;
+	refcount_set(&binding->refcnt, 1);
+	INIT_WORK(&binding->event_work, zcrx_event_work);
+
+	err = xa_alloc_cyclic(&zcrx_bindings, &binding->id, binding,
+			      xa_limit_31b, &zcrx_next_id, GFP_KERNEL);
+	if (err < 0)
+		goto err_free_stats;
+
+	err = nic->zcrx_ops->bind_queue(nic, queue, binding, extack);
+	if (err)
+		goto err_erase;
+	__netif_get_rx_queue(nic, queue)->zcrx = binding;
+	err = zcrx_restart_queue(binding);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "queue-id: restarting the queue failed");
+		goto err_unbind_queue;
+	}
+
+	netdev_hold(nic, &binding->nic_tracker, GFP_KERNEL);
+	netdev_hold(macvtap, &binding->macvtap_tracker, GFP_KERNEL);
+	zcrx_debugfs_binding_add(binding);
+	zcrx_nl_notify(binding, ZCRX_CMD_BOUND_NTF, 0);
+	*ret = binding;
+	return 0;
+
+err_unbind_queue:
+	__netif_get_rx_queue(nic, queue)->zcrx = NULL;
+	nic->zcrx_ops->unbind_queue(nic, queue);
+err_erase:
+	xa_erase(&zcrx_bindings, binding->id);
+err_free_stats:
+	free_percpu(binding->stats);
+err_free:
+	kfree(binding);
+	return err;
+}
+
+/**
+ * zcrx_binding_destroy() - end a binding
+ * @binding: the binding
+ * @reason: ZCRX_UNBIND_REASON_* sent with the unbound event
+ *
+ * Posting stops, every buffer still posted goes back to its owner, the
+ * queue is restarted as a normal queue.  Buffers still travelling in skbs
+ * go back to their owner when the skb is freed; they keep the binding's
+ * memory (not its devices) alive until then.
+ *
+ * Context: RTNL held.
+ */
+void zcrx_binding_destroy(struct zcrx_binding *binding, u32 reason)
+{
+	struct net_device *nic = binding->nic;
+	int err;
+
+	ASSERT_RTNL();
+	WRITE_ONCE(binding->bound, false);
+	/* Wait for posts that saw the binding bound (they run under RCU). */
+	synchronize_net();
+
+	debugfs_remove_recursive(binding->debugfs);
+	__netif_get_rx_queue(nic, binding->queue)->zcrx = NULL;
+	nic->zcrx_ops->unbind_queue(nic, binding->queue);
+	err = zcrx_restart_queue(binding);
+	if (err)
+		netdev_warn(nic, "zcrx: restarting RX queue %u after unbind failed: %d\n",
+			    binding->queue, err);
+
+	xa_erase(&zcrx_bindings, binding->id);
+	zcrx_nl_notify(binding, ZCRX_CMD_UNBOUND_NTF, reason);
+	netdev_put(binding->macvtap, &binding->macvtap_tracker);
+	netdev_put(nic, &binding->nic_tracker);
+	zcrx_binding_put(binding);
+}
+
+/**
+ * zcrx_post_rx_buffer() - post a receive buffer to a bound queue
+ * @binding: the binding; the caller holds a reference
+ * @buf: the buffer, with @page, @offset, @len, @cookie and @owner set
+ *
+ * Context: process or softirq context; does not sleep.
+ * Return: 0 when the NIC owns the buffer, or a negative errno and the
+ * buffer is still the caller's: -ENODEV once the binding is ending,
+ * -EINVAL for a buffer with no room, the driver's error otherwise.
+ */
+int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf)
+{
+	int err;
+
+	if (!buf->len || buf->offset + buf->len > PAGE_SIZE || !buf->owner)
+		return -EINVAL;
+
+	buf->ubuf.ops = &zcrx_ubuf_ops;
+	buf->ubuf.flags = SKBFL_ZEROCOPY_FRAG;
+	refcount_set(&buf->ubuf.refcnt, 1);
+	buf->frame_len = 0;
+	buf->copied = false;
+	buf->binding = binding;
+
+	rcu_read_lock();
+	if (!READ_ONCE(binding->bound)) {
+		err = -ENODEV;
+		goto out;
+	}
+	zcrx_binding_hold(binding);
+	/* Count before the driver can fill and release the buffer. */
+	atomic_inc(&binding->level);
+	zcrx_stat_add(binding, ZCRX_STAT(posted), 1);
+	err = binding->nic->zcrx_ops->post_rx_buffer(binding->nic,
+						     binding->queue, buf);
+	if (err) {
+		atomic_dec(&binding->level);
+		zcrx_stat_add(binding, ZCRX_STAT(posted), -1);
+		zcrx_binding_put(binding);
+		goto out;
+	}
+	if (zcrx_state_enter(&binding->state, ZCRX_STATE_ZEROCOPY))
+		zcrx_queue_event(binding, ZCRX_EV_FALLBACK_CLEARED);
+out:
+	rcu_read_unlock();
+	return err;
+}
+EXPORT_SYMBOL_GPL(zcrx_post_rx_buffer);
+
+/**
+ * zcrx_buf_release() - give a posted buffer back to its owner
+ * @buf: the buffer
+ * @filled: a frame was delivered in it, in place
+ *
+ * Drivers call this for buffers they never filled (unbind, teardown);
+ * filled buffers come back through their skb's ubuf_info.
+ *
+ * Context: any; does not sleep.
+ */
+void zcrx_buf_release(struct zcrx_buf *buf, bool filled)
+{
+	struct zcrx_binding *binding = buf->binding;
+
+	if (!buf->frame_len)
+		atomic_dec(&binding->level);
+	zcrx_stat_add(binding, ZCRX_STAT(returned), 1);
+	buf->owner->release(buf, filled);
+	zcrx_binding_put(binding);
+}
+EXPORT_SYMBOL_GPL(zcrx_buf_release);
+
+static void zcrx_ubuf_complete(struct sk_buff *skb, struct ubuf_info *uarg,
+			       bool zerocopy_success)
+{
+	struct zcrx_buf *buf = container_of(uarg, struct zcrx_buf, ubuf);
+
+	/* The data was copied out of the buffer (skb_copy_ubufs()). */
+	if (!zerocopy_success)
+		WRITE_ONCE(buf->copied, true);
+	if (!refcount_dec_and_test(&uarg->refcnt))
+		return;
+	zcrx_buf_release(buf, !READ_ONCE(buf->copied));
+}
+
+static int zcrx_ubuf_link_skb(struct sk_buff *skb, struct ubuf_info *uarg)
+{
+	/* One buffer, one skb: never coalesce another skb's data into it. */
+	return skb_zcopy(skb) == uarg ? 0 : -EEXIST;
+}
+
+static const struct ubuf_info_ops zcrx_ubuf_ops = {
+	.complete = zcrx_ubuf_complete,
+	.link_skb = zcrx_ubuf_link_skb,
+};
+
+/**
+ * zcrx_buf_attach() - account a filled buffer and tag the skb carrying it
+ * @buf: the buffer the NIC wrote a frame into
+ * @skb: the skb whose fragments point into @buf
+ * @frame_len: bytes of the frame in @buf
+ *
+ * From here the buffer goes back to its owner when the last skb sharing
+ * the data is freed.
+ *
+ * Context: the queue's receive path.
+ */
+void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
+		     u32 frame_len)
+{
+	struct zcrx_binding *binding = buf->binding;
+	int level;
+
+	buf->frame_len = frame_len;
+	level = atomic_dec_return(&binding->level);
+	zcrx_stat_add(binding, ZCRX_STAT(filled), 1);
+	zcrx_stat_add(binding, ZCRX_STAT(rx_zerocopy), 1);
+	skb_zcopy_init(skb, &buf->ubuf);
+	if (zcrx_crossed_low(level + 1, level,
+			     READ_ONCE(binding->low_watermark)))
+		zcrx_queue_event(binding, ZCRX_EV_LOW_BUFFERS);
+}
+EXPORT_SYMBOL_GPL(zcrx_buf_attach);
+
+/**
+ * zcrx_rx_fallback() - a frame found no posted buffer
+ * @binding: the binding of the queue
+ *
+ * Engages the fallback (announced once per starvation) and counts the
+ * frame as copied or dropped.
+ *
+ * Context: the queue's receive path.
+ * Return: ZCRX_FALLBACK_COPY (deliver the frame in the driver's buffer)
+ * or ZCRX_FALLBACK_DROP (drop it).
+ */
+u32 zcrx_rx_fallback(struct zcrx_binding *binding)
+{
+	u32 fallback = READ_ONCE(binding->fallback);
+
+	if (zcrx_state_enter(&binding->state, ZCRX_STATE_FALLBACK))
+		zcrx_queue_event(binding, ZCRX_EV_FALLBACK_ENGAGED);
+	if (fallback == ZCRX_FALLBACK_DROP)
+		zcrx_stat_add(binding, ZCRX_STAT(rx_dropped), 1);
+	else
+		zcrx_stat_add(binding, ZCRX_STAT(rx_copy), 1);
+	return fallback;
+}
+EXPORT_SYMBOL_GPL(zcrx_rx_fallback);
+
+/**
+ * zcrx_count_rx_copy() - a frame took the copy path with buffers posted
+ * @binding: the binding of the queue
+ *
+ * For frames the zero-copy path cannot carry (larger than the buffer).
+ *
+ * Context: the queue's receive path.
+ */
+void zcrx_count_rx_copy(struct zcrx_binding *binding)
+{
+	zcrx_stat_add(binding, ZCRX_STAT(rx_copy), 1);
+}
+EXPORT_SYMBOL_GPL(zcrx_count_rx_copy);
+
+static int zcrx_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct zcrx_binding *binding;
+	unsigned long id;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	xa_for_each(&zcrx_bindings, id, binding) {
+		if (binding->nic == dev)
+			zcrx_binding_destroy(binding, ZCRX_UNBIND_REASON_NIC_GONE);
+		else if (binding->macvtap == dev)
+			zcrx_binding_destroy(binding,
+					     ZCRX_UNBIND_REASON_MACVTAP_GONE);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block zcrx_netdev_notifier = {
+	.notifier_call = zcrx_netdev_event,
+};
+
+static int __init zcrx_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&zcrx_netdev_notifier);
+	if (err)
+		return err;
+	err = zcrx_nl_init();
+	if (err) {
+		unregister_netdevice_notifier(&zcrx_netdev_notifier);
+		return err;
+	}
+	zcrx_debugfs_init();
+	return 0;
+}
+subsys_initcall(zcrx_init);

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The zcrx generic netlink family (Documentation/netlink/specs/zcrx.yaml).
+ * Policies and the ops table are generated into zcrx-nl-gen.c; this file
+ * holds the handlers.  Every refusal carries an errno and an extack
+ * message that starts with the name of the attribute at fault.
+ */
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "zcrx.h"
+#include "zcrx-nl-gen.h"
+
+/* Mutating ops: CAP_NET_ADMIN over the devices' netns, then RTNL. */
+int zcrx_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		     struct genl_info *info)
+{
+	if (!netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+				CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "CAP_NET_ADMIN required in the network namespace");
+		return -EPERM;
+	}
+	rtnl_lock();
+	return 0;
+}
+
+void zcrx_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		       struct genl_info *info)
+{
+	rtnl_unlock();
+}
+
+/*
+ * A required attribute: report it missing by type and by name.  A macro
+ * because extack messages must be string literals.
+ */
+#define zcrx_nl_missing(info, attr, msg)				\
+	({								\
+		struct genl_info *__info = (info);			\
+		int __attr = (attr);					\
+		bool __missing = !__info->attrs[__attr];		\
+									\
+		if (__missing) {					\
+			NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __attr); \
+			NL_SET_ERR_MSG(__info->extack, msg);		\
+		}							\
+		__missing;						\
+	})
+
+static struct zcrx_binding *zcrx_nl_binding(struct genl_info *info)
+{
+	struct zcrx_binding *binding;
+
+	if (zcrx_nl_missing(info, ZCRX_A_BINDING_ID, "missing id"))
+		return ERR_PTR(-EINVAL);
+	binding = zcrx_binding_lookup(genl_info_net(info),
+				      nla_get_u32(info->attrs[ZCRX_A_BINDING_ID]));
+	if (!binding) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[ZCRX_A_BINDING_ID]);
+		NL_SET_ERR_MSG(info->extack, "id: no such binding");
+		return ERR_PTR(-ENOENT);
+	}
+	return binding;
+}
+
+static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
+			u32 portid, u32 seq, int flags, u32 cmd, u32 reason)
+{
+	struct zcrx_counters c;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &zcrx_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+
+	if (nla_put_u32(skb, ZCRX_A_BINDING_ID, binding->id) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_IFINDEX, binding->nic->ifindex) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_QUEUE_ID, binding->queue) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_MACVTAP_IFINDEX,
+			binding->macvtap->ifindex))
+		goto err_cancel;
+
+	if (cmd == ZCRX_CMD_UNBOUND_NTF) {
+		if (nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))
+			goto err_cancel;
+		genlmsg_end(skb, hdr);
+		return 0;
+	}
+
+	zcrx_binding_read(binding, &c);
+	if (nla_put_u32(skb, ZCRX_A_BINDING_FALLBACK,
+			READ_ONCE(binding->fallback)) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_LOW_WATERMARK,
+			READ_ONCE(binding->low_watermark)) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_STATE, READ_ONCE(binding->state)) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_BUFFERS_POSTED, c.posted) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_BUFFERS_FILLED, c.filled) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_BUFFERS_RETURNED, c.returned) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT,
+			 c.posted - c.returned) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_RX_ZEROCOPY_PACKETS,
+			 c.rx_zerocopy) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_RX_COPY_PACKETS, c.rx_copy) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_RX_DROPPED_PACKETS,
+			 c.rx_dropped) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_PINNED_BYTES,
+			 atomic64_read(&binding->pinned_bytes)))
+		goto err_cancel;
+
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/**
+ * zcrx_nl_notify() - multicast an event about a binding
+ * @binding: the binding
+ * @cmd: ZCRX_CMD_*_NTF
+ * @reason: ZCRX_UNBIND_REASON_* for ZCRX_CMD_UNBOUND_NTF, else ignored
+ *
+ * Context: process context, RTNL held (the devices are still bound).
+ */
+void zcrx_nl_notify(struct zcrx_binding *binding, u32 cmd, u32 reason)
+{
+	struct net *net = dev_net(binding->nic);
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&zcrx_nl_family, net, ZCRX_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (zcrx_nl_fill(msg, binding, 0, 0, 0, cmd, reason)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&zcrx_nl_family, net, msg, 0,
+				ZCRX_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct zcrx_binding *binding;
+	u32 fallback, low_watermark;
+	struct sk_buff *rsp;
+	void *hdr;
+	int err;
+
+	if (zcrx_nl_missing(info, ZCRX_A_BINDING_IFINDEX, "missing ifindex") ||
+	    zcrx_nl_missing(info, ZCRX_A_BINDING_QUEUE_ID, "missing queue-id") ||
+	    zcrx_nl_missing(info, ZCRX_A_BINDING_MACVTAP_IFINDEX,
+			    "missing macvtap-ifindex"))
+		return -EINVAL;
+	/* Copy by default: no frame is lost while buffers run short. */
+	fallback = ZCRX_FALLBACK_COPY;
+	if (tb[ZCRX_A_BINDING_FALLBACK])
+		fallback = nla_get_u32(tb[ZCRX_A_BINDING_FALLBACK]);
+	low_watermark = 0;
+	if (tb[ZCRX_A_BINDING_LOW_WATERMARK])
+		low_watermark = nla_get_u32(tb[ZCRX_A_BINDING_LOW_WATERMARK]);
+
+	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!rsp)
+		return -ENOMEM;
+	hdr = genlmsg_iput(rsp, info);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+
+	err = zcrx_binding_create(genl_info_net(info),
+				  nla_get_u32(tb[ZCRX_A_BINDING_IFINDEX]),
+				  nla_get_u32(tb[ZCRX_A_BINDING_QUEUE_ID]),
+				  nla_get_u32(tb[ZCRX_A_BINDING_MACVTAP_IFINDEX]),
+				  fallback, low_watermark, info->extack,
+				  &binding);
+	if (err)
+		goto err_free;
+
+	if (nla_put_u32(rsp, ZCRX_A_BINDING_ID, binding->id)) {
+		zcrx_binding_destroy(binding, ZCRX_UNBIND_REASON_REQUEST);
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	genlmsg_end(rsp, hdr);
+	return genlmsg_reply(rsp, info);
+
+err_free:
+	nlmsg_free(rsp);
+	return err;
+}
+
+int zcrx_nl_unbind_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zcrx_binding *binding = zcrx_nl_binding(info);
+
+	if (IS_ERR(binding))
+		return PTR_ERR(binding);
+	zcrx_binding_destroy(binding, ZCRX_UNBIND_REASON_REQUEST);
+	return 0;
+}
+
+int zcrx_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zcrx_binding *binding = zcrx_nl_binding(info);
+	struct nlattr **tb = info->attrs;
+
+	if (IS_ERR(binding))
+		return PTR_ERR(binding);
+	if (tb[ZCRX_A_BINDING_FALLBACK])
+		WRITE_ONCE(binding->fallback,
+			   nla_get_u32(tb[ZCRX_A_BINDING_FALLBACK]));
+	if (tb[ZCRX_A_BINDING_LOW_WATERMARK])
+		WRITE_ONCE(binding->low_watermark,
+			   nla_get_u32(tb[ZCRX_A_BINDING_LOW_WATERMARK]));
+	return 0;
+}
+
+int zcrx_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zcrx_binding *binding;
+	struct sk_buff *rsp;
+	int err;
+
+	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!rsp)
+		return -ENOMEM;
+
+	rtnl_lock();
+	binding = zcrx_nl_binding(info);
+	if (IS_ERR(binding))
+		err = PTR_ERR(binding);
+	else
+		err = zcrx_nl_fill(rsp, binding, info->snd_portid,
+				   info->snd_seq, 0, info->genlhdr->cmd, 0);
+	rtnl_unlock();
+	if (err) {
+		nlmsg_free(rsp);
+		return err;
+	}
+	return genlmsg_reply(rsp, info);
+}
+
+struct zcrx_nl_dump_ctx {
+	unsigned long next_id;
+};
+
+int zcrx_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct zcrx_nl_dump_ctx *ctx = (void *)cb->ctx;
+	struct net *net = sock_net(skb->sk);
+	struct zcrx_binding *binding;
+	int err = 0;
+
+	rtnl_lock();
+	for (; (binding = zcrx_binding_find_next(net, &ctx->next_id));
+	     ctx->next_id++) {
+		err = zcrx_nl_fill(skb, binding, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				   ZCRX_CMD_GET, 0);
+		if (err)
+			break;
+	}
+	rtnl_unlock();
+	/* -EMSGSIZE with messages in @skb: the core calls again. */
+	return err;
+}
+
+int __init zcrx_nl_init(void)
+{
+	return genl_register_family(&zcrx_nl_family);
+}
