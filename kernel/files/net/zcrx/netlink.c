@@ -82,13 +82,6 @@ static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 			binding->macvtap->ifindex))
 		goto err_cancel;
 
-	if (cmd == ZCRX_CMD_UNBOUND_NTF) {
-		if (nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))
-			goto err_cancel;
-		genlmsg_end(skb, hdr);
-		return 0;
-	}
-
 	zcrx_binding_read(binding, &c);
 	if (nla_put_u32(skb, ZCRX_A_BINDING_FALLBACK,
 			READ_ONCE(binding->fallback)) ||
@@ -107,6 +100,9 @@ static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 			 c.rx_dropped) ||
 	    nla_put_uint(skb, ZCRX_A_BINDING_PINNED_BYTES,
 			 atomic64_read(&binding->pinned_bytes)))
+		goto err_cancel;
+	if (cmd == ZCRX_CMD_UNBOUND_NTF &&
+	    nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))
 		goto err_cancel;
 
 	genlmsg_end(skb, hdr);
