@@ -17,22 +17,31 @@ tap_failed=0
 
 # check DESC CMD [ARG...]: one TAP case, passing when CMD exits 0.  What
 # CMD prints goes to the TAP stream as diagnostics.
+# Its variables are prefixed: tests use plain names like $out.
 check() {
-	desc=$1
+	_check_desc=$1
 	shift
 	tap_run=$((tap_run + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $tap_run - $desc"
+	if _check_out=$("$@" 2>&1); then
+		echo "ok $tap_run - $_check_desc"
 	else
-		echo "not ok $tap_run - $desc"
+		echo "not ok $tap_run - $_check_desc"
 		tap_failed=$((tap_failed + 1))
 	fi
-	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
+	[ -z "$_check_out" ] || printf '%s\n' "$_check_out" | sed 's/^/# /'
 }
 
 # not CMD [ARG...]: succeeds when CMD fails, for checks that must fail.
 not() {
 	! "$@"
+}
+
+# contains NEEDLE TEXT: TEXT holds NEEDLE.
+contains() {
+	case "$2" in
+	*"$1"*) ;;
+	*) printf "no '%s' in:\n%s\n" "$1" "$2"; return 1 ;;
+	esac
 }
 
 # bail_out REASON: stop here, the remaining checks cannot run.

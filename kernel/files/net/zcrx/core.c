@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <kunit/visibility.h>
 #include <net/netdev_queues.h>
 #include <net/netdev_rx_queue.h>
 #include <net/xdp_sock_drv.h>
@@ -67,6 +68,7 @@ void zcrx_binding_put(struct zcrx_binding *binding)
 	free_percpu(binding->stats);
 	kfree_rcu(binding, rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_put);
 
 static void zcrx_queue_event(struct zcrx_binding *binding,
 			     enum zcrx_event event)
@@ -173,6 +175,7 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 		ret->rx_dropped += c.rx_dropped;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_read);
 
 static bool zcrx_is_macvtap(const struct net_device *dev)
 {
@@ -247,6 +250,47 @@ static int zcrx_restart_queue(struct zcrx_binding *binding)
 }
 
 /**
+ * zcrx_binding_alloc() - a binding not yet attached to its queue
+ * @nic: the NIC
+ * @queue: its RX queue
+ * @macvtap: the macvtap device stacked on @nic
+ * @fallback: ZCRX_FALLBACK_* for when no buffer is posted
+ * @low_watermark: posted level below which an event is sent, 0 for none
+ *
+ * No device reference is taken and nothing is registered: that is
+ * zcrx_binding_create()'s work.  Freed by the last zcrx_binding_put().
+ *
+ * Return: the binding, with one reference, or NULL without memory.
+ */
+struct zcrx_binding *zcrx_binding_alloc(struct net_device *nic, u32 queue,
+					struct net_device *macvtap,
+					u32 fallback, u32 low_watermark)
+{
+	struct zcrx_binding *binding;
+
+	binding = kzalloc(sizeof(*binding), GFP_KERNEL);
+	if (!binding)
+		return NULL;
+	binding->stats = netdev_alloc_pcpu_stats(struct zcrx_pcpu_stats);
+	if (!binding->stats) {
+		kfree(binding);
+		return NULL;
+	}
+	binding->nic = nic;
+	binding->queue = queue;
+	binding->macvtap = macvtap;
+	binding->fallback = fallback;
+	binding->low_watermark = low_watermark;
+	/* Nothing is posted yet: the fallback applies until something is. */
+	binding->state = ZCRX_STATE_FALLBACK;
+	binding->bound = true;
+	refcount_set(&binding->refcnt, 1);
+	INIT_WORK(&binding->event_work, zcrx_event_work);
+	return binding;
+}
+EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_alloc);
+
+/**
  * zcrx_binding_create() - bind a NIC RX queue to a macvtap device
  * @net: the network namespace of the request
  * @ifindex: the NIC
@@ -284,29 +328,15 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 	if (err)
 		return err;
 
-	binding = kzalloc(sizeof(*binding), GFP_KERNEL);
+	binding = zcrx_binding_alloc(nic, queue, macvtap, fallback,
+				     low_watermark);
 	if (!binding)
 		return -ENOMEM;
-	binding->stats = netdev_alloc_pcpu_stats(struct zcrx_pcpu_stats);
-	if (!binding->stats) {
-		err = -ENOMEM;
-		goto err_free;
-	}
-	binding->nic = nic;
-	binding->queue = queue;
-	binding->macvtap = macvtap;
-	binding->fallback = fallback;
-	binding->low_watermark = low_watermark;
-	/* Nothing is posted yet: the fallback applies until something is. */
-	binding->state = ZCRX_STATE_FALLBACK;
-	binding->bound = true;
-	refcount_set(&binding->refcnt, 1);
-	INIT_WORK(&binding->event_work, zcrx_event_work);
 
 	err = xa_alloc_cyclic(&zcrx_bindings, &binding->id, binding,
 			      xa_limit_31b, &zcrx_next_id, GFP_KERNEL);
 	if (err < 0)
-		goto err_free_stats;
+		goto err_put;
 
 	err = nic->zcrx_ops->bind_queue(nic, queue, binding, extack);
 	if (err)
@@ -330,10 +360,8 @@ err_unbind_queue:
 	nic->zcrx_ops->unbind_queue(nic, queue);
 err_erase:
 	xa_erase(&zcrx_bindings, binding->id);
-err_free_stats:
-	free_percpu(binding->stats);
-err_free:
-	kfree(binding);
+err_put:
+	zcrx_binding_put(binding);
 	return err;
 }
 

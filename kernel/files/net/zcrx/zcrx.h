@@ -135,6 +135,9 @@ static inline bool zcrx_crossed_low(u32 old, u32 new, u32 watermark)
 	return watermark && old >= watermark && new < watermark;
 }
 
+struct zcrx_binding *zcrx_binding_alloc(struct net_device *nic, u32 queue,
+					struct net_device *macvtap,
+					u32 fallback, u32 low_watermark);
 struct zcrx_binding *zcrx_binding_lookup(struct net *net, u32 id);
 struct zcrx_binding *zcrx_binding_find_next(struct net *net,
 					    unsigned long *id);

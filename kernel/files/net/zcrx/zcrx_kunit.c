@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KUnit tests of zcrx's pure logic: state transitions and watermarks. */
+/*
+ * KUnit tests of zcrx: the state and watermark logic, and the buffer
+ * accounting of a binding on a fake NIC whose "ring" is an array.
+ */
 #include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
 
 #include "zcrx.h"
 
@@ -47,10 +52,169 @@ static void zcrx_low_watermark_crossing(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, zcrx_crossed_low(1, 0, 1));
 }
 
+#define FAKE_RING_SIZE 4
+
+/* The fake NIC's ring and what the fake owner got back. */
+struct zcrx_fake {
+	struct zcrx_buf *ring[FAKE_RING_SIZE];
+	unsigned int posted;
+	unsigned int released_filled;
+	unsigned int released_unused;
+};
+
+static struct zcrx_fake *zcrx_fake_of(struct net_device *dev)
+{
+	return *(struct zcrx_fake **)netdev_priv(dev);
+}
+
+static int zcrx_fake_post(struct net_device *dev, unsigned int queue,
+			  struct zcrx_buf *buf)
+{
+	struct zcrx_fake *fake = zcrx_fake_of(dev);
+
+	if (fake->posted == FAKE_RING_SIZE)
+		return -ENOSPC;
+	fake->ring[fake->posted++] = buf;
+	return 0;
+}
+
+static const struct netdev_zcrx_ops zcrx_fake_ops = {
+	.post_rx_buffer = zcrx_fake_post,
+};
+
+static void zcrx_fake_release(struct zcrx_buf *buf, bool filled)
+{
+	struct zcrx_fake *fake = (void *)buf->cookie;
+
+	if (filled)
+		fake->released_filled++;
+	else
+		fake->released_unused++;
+	__free_page(buf->page);
+}
+
+static const struct zcrx_buf_owner_ops zcrx_fake_owner = {
+	.release = zcrx_fake_release,
+};
+
+static struct zcrx_buf *zcrx_fake_buf(struct kunit *test,
+				      struct zcrx_fake *fake)
+{
+	struct zcrx_buf *buf = kunit_kzalloc(test, sizeof(*buf), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	buf->page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf->page);
+	buf->len = PAGE_SIZE;
+	buf->cookie = (unsigned long)fake;
+	buf->owner = &zcrx_fake_owner;
+	return buf;
+}
+
+static void zcrx_expect_counters(struct kunit *test,
+				 struct zcrx_binding *binding,
+				 const struct zcrx_counters *want)
+{
+	struct zcrx_counters got;
+
+	zcrx_binding_read(binding, &got);
+	KUNIT_EXPECT_EQ(test, got.posted, want->posted);
+	KUNIT_EXPECT_EQ(test, got.filled, want->filled);
+	KUNIT_EXPECT_EQ(test, got.returned, want->returned);
+	KUNIT_EXPECT_EQ(test, got.rx_zerocopy, want->rx_zerocopy);
+	KUNIT_EXPECT_EQ(test, got.rx_copy, want->rx_copy);
+	KUNIT_EXPECT_EQ(test, got.rx_dropped, want->rx_dropped);
+}
+
+static void zcrx_buffer_accounting(struct kunit *test)
+{
+	struct zcrx_fake *fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	struct zcrx_binding *binding;
+	struct zcrx_buf *buf[3], *extra;
+	struct net_device *nic;
+	struct sk_buff *skb;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	nic = alloc_etherdev(sizeof(fake));
+	KUNIT_ASSERT_NOT_NULL(test, nic);
+	*(struct zcrx_fake **)netdev_priv(nic) = fake;
+	nic->zcrx_ops = &zcrx_fake_ops;
+	binding = zcrx_binding_alloc(nic, 0, nic, ZCRX_FALLBACK_COPY, 2);
+	KUNIT_ASSERT_NOT_NULL(test, binding);
+
+	for (i = 0; i < 3; i++) {
+		buf[i] = zcrx_fake_buf(test, fake);
+		KUNIT_EXPECT_EQ(test, zcrx_post_rx_buffer(binding, buf[i]), 0);
+	}
+	zcrx_expect_counters(test, binding, &(struct zcrx_counters){
+		.posted = 3 });
+	KUNIT_EXPECT_EQ(test, atomic_read(&binding->level), 3);
+	KUNIT_EXPECT_EQ(test, binding->state, ZCRX_STATE_ZEROCOPY);
+
+	/* Filled, carried by an skb, back to the owner when it is freed. */
+	skb = alloc_skb(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	get_page(buf[0]->page);
+	skb_add_rx_frag(skb, 0, buf[0]->page, 0, 100, PAGE_SIZE);
+	zcrx_buf_attach(buf[0], skb, 100);
+	KUNIT_EXPECT_EQ(test, atomic_read(&binding->level), 2);
+	KUNIT_EXPECT_EQ(test, fake->released_filled, 0);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, fake->released_filled, 1);
+	zcrx_expect_counters(test, binding, &(struct zcrx_counters){
+		.posted = 3, .filled = 1, .returned = 1, .rx_zerocopy = 1 });
+
+	/* Copied out before delivery: back to the owner as not filled. */
+	skb = alloc_skb(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	get_page(buf[1]->page);
+	skb_add_rx_frag(skb, 0, buf[1]->page, 0, 100, PAGE_SIZE);
+	zcrx_buf_attach(buf[1], skb, 100);
+	KUNIT_EXPECT_EQ(test, skb_orphan_frags_rx(skb, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, fake->released_unused, 1);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, fake->released_filled, 1);
+
+	/* Never filled: the driver gives it back (unbind). */
+	zcrx_buf_release(buf[2], false);
+	KUNIT_EXPECT_EQ(test, fake->released_unused, 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&binding->level), 0);
+	zcrx_expect_counters(test, binding, &(struct zcrx_counters){
+		.posted = 3, .filled = 2, .returned = 3, .rx_zerocopy = 2 });
+
+	/* No buffer: the fallback engages and counts per its mode. */
+	KUNIT_EXPECT_EQ(test, zcrx_rx_fallback(binding), ZCRX_FALLBACK_COPY);
+	KUNIT_EXPECT_EQ(test, binding->state, ZCRX_STATE_FALLBACK);
+	WRITE_ONCE(binding->fallback, ZCRX_FALLBACK_DROP);
+	KUNIT_EXPECT_EQ(test, zcrx_rx_fallback(binding), ZCRX_FALLBACK_DROP);
+	zcrx_count_rx_copy(binding);
+
+	/* A refused post changes nothing and leaves the buffer the caller's. */
+	fake->posted = FAKE_RING_SIZE;
+	extra = zcrx_fake_buf(test, fake);
+	KUNIT_EXPECT_EQ(test, zcrx_post_rx_buffer(binding, extra), -ENOSPC);
+	extra->len = 0;
+	KUNIT_EXPECT_EQ(test, zcrx_post_rx_buffer(binding, extra), -EINVAL);
+	__free_page(extra->page);
+	zcrx_expect_counters(test, binding, &(struct zcrx_counters){
+		.posted = 3, .filled = 2, .returned = 3, .rx_zerocopy = 2,
+		.rx_copy = 2, .rx_dropped = 1 });
+	KUNIT_EXPECT_EQ(test, atomic_read(&binding->level), 0);
+	KUNIT_EXPECT_EQ(test, binding->state, ZCRX_STATE_FALLBACK);
+
+	/* Queued events (low buffers, fallback) need the NIC: flush first. */
+	WRITE_ONCE(binding->bound, false);
+	flush_work(&binding->event_work);
+	zcrx_binding_put(binding);
+	free_netdev(nic);
+}
+
 static struct kunit_case zcrx_test_cases[] = {
 	KUNIT_CASE(zcrx_state_starve_then_post),
 	KUNIT_CASE(zcrx_state_garbage_untouched),
 	KUNIT_CASE(zcrx_low_watermark_crossing),
+	KUNIT_CASE(zcrx_buffer_accounting),
 	{}
 };
 
@@ -62,4 +226,5 @@ static struct kunit_suite zcrx_test_suite = {
 kunit_test_suite(zcrx_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for zcrx");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");

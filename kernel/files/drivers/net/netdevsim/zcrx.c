@@ -51,15 +51,11 @@ static int nsim_zcrx_bind_queue(struct net_device *dev, unsigned int queue,
 	return 0;
 }
 
-static void nsim_zcrx_release_unused(void *ptr)
-{
-	zcrx_buf_release(ptr, false);
-}
-
 static void nsim_zcrx_unbind_queue(struct net_device *dev, unsigned int queue)
 {
 	struct netdevsim *ns = netdev_priv(dev);
 	struct nsim_zcrx_rq *zc;
+	struct zcrx_buf *buf;
 
 	zc = rtnl_dereference(ns->rq[queue].zcrx);
 	RCU_INIT_POINTER(ns->rq[queue].zcrx, NULL);
@@ -67,7 +63,10 @@ static void nsim_zcrx_unbind_queue(struct net_device *dev, unsigned int queue)
 	synchronize_net();
 	if (zc->spare)
 		zcrx_buf_release(zc->spare, false);
-	ptr_ring_cleanup(&zc->ring, nsim_zcrx_release_unused);
+	/* NAPI takes the consumer lock in softirq: drain with BHs off. */
+	while ((buf = ptr_ring_consume_bh(&zc->ring)))
+		zcrx_buf_release(buf, false);
+	ptr_ring_cleanup(&zc->ring, NULL);
 	kfree(zc);
 }
 
