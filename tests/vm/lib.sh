@@ -55,6 +55,18 @@ tap_done() {
 	[ "$tap_failed" -eq 0 ]
 }
 
+# nsim_create: netdevsim device 1 with 2 ports of 4 queues each; sets
+# $nic and $peer to the names of its ports.
+nsim_create() {
+	echo "1 2 4" > /sys/bus/netdevsim/new_device ||
+		bail_out "cannot create a netdevsim device"
+	# shellcheck disable=SC2046
+	set -- $(ls /sys/bus/netdevsim/devices/netdevsim1/net)
+	[ $# -eq 2 ] || bail_out "netdevsim1 has ports '$*', want 2"
+	nic=$1
+	peer=$2
+}
+
 # wait_for_file PATH TENTHS: poll for a file, up to TENTHS tenths of a second.
 wait_for_file() {
 	n=0

@@ -7,9 +7,7 @@ ynl() {
 	python3 /zcrx/ynl/cli.py --spec /zcrx/ynl/zcrx.yaml --no-schema "$@" 2>&1
 }
 
-echo "1 2 4" > /sys/bus/netdevsim/new_device || bail_out "no netdevsim"
-set -- $(ls /sys/bus/netdevsim/devices/netdevsim1/net)
-nic=$1
+nsim_create
 ip link add link "$nic" name mvt0 type macvtap mode bridge || bail_out "no macvtap"
 nic_ifindex=$(cat /sys/class/net/"$nic"/ifindex)
 mvt_ifindex=$(cat /sys/class/net/mvt0/ifindex)

@@ -4,11 +4,8 @@
 # events, an unprivileged caller.
 . /zcrx/tests/lib.sh
 
-echo "1 2 4" > /sys/bus/netdevsim/new_device || bail_out "no netdevsim"
-set -- $(ls /sys/bus/netdevsim/devices/netdevsim1/net)
-[ $# -eq 2 ] || bail_out "netdevsim1 has ports '$*', want 2"
-nic=$1
-other=$2
+nsim_create
+other=$peer
 ip link add link "$nic" name mvt0 type macvtap mode bridge &&
 ip link add link "$other" name mvt1 type macvtap mode bridge &&
 ip link add veth0 type veth peer name veth1 &&

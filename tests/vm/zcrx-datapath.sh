@@ -6,11 +6,7 @@
 # macvtap deleted, NIC deleted) is announced with its reason.
 . /zcrx/tests/lib.sh
 
-echo "1 2 4" > /sys/bus/netdevsim/new_device || bail_out "no netdevsim"
-set -- $(ls /sys/bus/netdevsim/devices/netdevsim1/net)
-[ $# -eq 2 ] || bail_out "netdevsim1 has ports '$*', want 2"
-nic=$1
-peer=$2
+nsim_create
 ip netns add peer || bail_out "ip netns add failed"
 ip link set "$peer" netns peer || bail_out "cannot move $peer"
 exec 3< /proc/self/ns/net 4< /run/netns/peer
