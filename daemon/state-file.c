@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "state-file.h"
+
+/*
+ * zcrxd is the only writer (one instance, one thread), so a fixed name is
+ * safe, and a temporary file left by a crash is simply reused.
+ */
+#define STATE_TEMP_FILE ZCRX_STATE_FILE ".tmp"
+
+static void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static void closep(const int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write and sync the temporary file, then put it in place. */
+static int replace_file(int dir_fd, const char *text)
+{
+	int fd, r;
+
+	fd = openat(dir_fd, STATE_TEMP_FILE,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, text, strlen(text));
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dir_fd, STATE_TEMP_FILE, dir_fd,
+			       ZCRX_STATE_FILE) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dir_fd, STATE_TEMP_FILE, 0);
+	return r;
+}
+
+/**
+ * zcrx_state_save() - replace the saved bindings, atomically
+ * @dir: the state directory, which must exist
+ * @bindings: the runtime bindings
+ * @n: how many (0 writes an empty list)
+ *
+ * Bindings that zcrx_state_load() would refuse (bad names, conflicts,
+ * fallback out of range) are refused here, before anything is written.
+ *
+ * Return: 0; -EINVAL for such bindings; -ENOMEM; or the errno of the
+ * failed system call (the previous file is then left as it was, and no
+ * temporary file behind).
+ */
+int zcrx_state_save(const char *dir,
+		    const struct zcrx_config_binding *bindings, size_t n)
+{
+	_cleanup_free_ struct zcrx_config_binding *reread = NULL;
+	_cleanup_free_ char *text = NULL, *error = NULL;
+	_cleanup_close_ int dir_fd = -1;
+	size_t n_reread;
+	int r;
+
+	r = zcrx_config_format_bindings(bindings, n, &text);
+	if (r < 0)
+		return r;
+	/* Never write a file the next start could not read back. */
+	r = zcrx_config_parse_bindings(ZCRX_STATE_FILE, text, &reread,
+				       &n_reread, &error);
+	if (r < 0)
+		return r;
+
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0)
+		return -errno;
+	r = replace_file(dir_fd, text);
+	if (r < 0)
+		return r;
+	/* The rename is durable only once the directory is synced. */
+	if (fsync(dir_fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * zcrx_state_load() - read the saved bindings back
+ * @dir: the state directory
+ * @ret_bindings: the bindings, to free(); NULL when there are none
+ * @ret_n: how many
+ * @ret_error: on error, a message to free() naming the file and the
+ *	offending key or line:column; NULL when out of memory
+ *
+ * A missing file (first start, or nothing saved yet) means no bindings.
+ *
+ * Return: 0; -EINVAL for a corrupt file; -EFBIG for one above
+ * ZCRX_CONFIG_MAX_BYTES; -ENOMEM; or the errno of a failed read.
+ */
+int zcrx_state_load(const char *dir,
+		    struct zcrx_config_binding **ret_bindings, size_t *ret_n,
+		    char **ret_error)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	int r;
+
+	*ret_bindings = NULL;
+	*ret_n = 0;
+	*ret_error = NULL;
+
+	if (asprintf(&path, "%s/%s", dir, ZCRX_STATE_FILE) < 0) {
+		path = NULL;
+		return -ENOMEM;
+	}
+	r = zcrx_config_read_file(path, &text, ret_error);
+	if (r == -ENOENT) {
+		free(*ret_error);
+		*ret_error = NULL;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	return zcrx_config_parse_bindings(path, text, ret_bindings, ret_n,
+					  ret_error);
+}

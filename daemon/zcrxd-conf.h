@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * zcrxd.conf: the daemon's JSON configuration, parsed with json-c.
+ *
+ *   {
+ *     "admin-group": "zcrx",
+ *     "policy": {
+ *       "default-fallback": "copy",
+ *       "starved-fallback": "drop",
+ *       "engage-starved-per-sec": 1000,
+ *       "clear-starved-per-sec": 100,
+ *       "low-watermark": 32,
+ *       "min-dwell-ms": 5000,
+ *       "window-ms": 2000
+ *     },
+ *     "bindings": [
+ *       { "nic": "eth0", "queue": 1, "macvtap": "mvt0",
+ *         "fallback": "copy", "low-watermark": 16 }
+ *     ]
+ *   }
+ *
+ * Every key is optional except a binding's nic, queue and macvtap; `{}`
+ * is the smallest valid file (all defaults, no bindings).
+ *
+ *   admin-group       group whose members may call the mutating D-Bus
+ *                     methods besides CAP_NET_ADMIN holders; absent: none.
+ *   policy            defaults of every binding's fallback policy (see
+ *                     policy.h for the semantics); absent keys take the
+ *                     ZCRX_POLICY_DEFAULT_* values, copy and drop:
+ *     default-fallback        "copy"|"drop", the mode when not starved
+ *     starved-fallback        "copy"|"drop", the mode under sustained
+ *                             starvation; equal to default-fallback pins it
+ *     engage-starved-per-sec  1..4294967295, frames/s without a posted
+ *                             buffer (copied + dropped) that engage it
+ *     clear-starved-per-sec   0..4294967295, below engage-starved-per-sec,
+ *                             the rate at or under which it clears
+ *     low-watermark           0..65535 buffers: set on the kernel binding
+ *                             (low-buffers event) and, for the policy, the
+ *                             in-flight reserve below which moderate
+ *                             starvation engages too; 0 disables both
+ *     min-dwell-ms            0..86400000, least time between transitions
+ *     window-ms               1..600000, span the rates are averaged over
+ *   bindings          array of bindings declared at boot and on reload:
+ *     nic, macvtap            interface names as the kernel accepts them
+ *                             (1..15 bytes, no '/', ':' or whitespace, not
+ *                             "." or ".."), different from each other
+ *     queue                   0..65535, the NIC's receive queue
+ *     fallback, starved-fallback, low-watermark
+ *                             per-binding overrides of the policy keys
+ *                             (fallback overrides default-fallback)
+ *
+ * Strict on purpose, as a typo must not silently change behaviour:
+ * unknown keys, duplicate keys, wrong types, out-of-range numbers, a
+ * (nic, queue) or macvtap bound twice, or a device used both as a NIC and
+ * as a macvtap are all errors.  An error message names the file and the
+ * key path, e.g. "zcrxd.conf: bindings[1].queue: must be an integer
+ * 0..65535", or the line and column for JSON syntax.
+ *
+ * The runtime state file (state-file.h) holds a document of this format
+ * with only a "bindings" key; its parsing and formatting live here so
+ * there is one definition of a binding's JSON form.
+ *
+ * Library code: nothing is logged, errors are returned with messages.
+ */
+#ifndef ZCRX_DAEMON_CONFIG_H
+#define ZCRX_DAEMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+/* Files larger than this are refused: configs are a few KiB at most. */
+#define ZCRX_CONFIG_MAX_BYTES (1024 * 1024)
+
+/* IFNAMSIZ, without pulling net/if.h or linux/if.h into every user. */
+#define ZCRX_IFNAMSIZ 16
+
+struct zcrx_config_binding {
+	char nic[ZCRX_IFNAMSIZ];
+	char macvtap[ZCRX_IFNAMSIZ];
+	uint32_t queue;
+	/* Overrides of the "policy" section, for this binding only. */
+	bool has_fallback;
+	enum zcrx_fallback fallback;
+	bool has_starved_fallback;
+	enum zcrx_fallback starved_fallback;
+	bool has_low_watermark;
+	uint32_t low_watermark;
+};
+
+struct zcrx_config {
+	char *admin_group;			/* NULL if absent */
+	struct zcrx_policy_params policy;	/* defaults filled in */
+	struct zcrx_config_binding *bindings;
+	size_t n_bindings;
+};
+
+/* Why two bindings cannot coexist. */
+enum zcrx_binding_conflict {
+	ZCRX_BINDING_CONFLICT_NONE,
+	ZCRX_BINDING_CONFLICT_QUEUE,	/* same nic and queue */
+	ZCRX_BINDING_CONFLICT_MACVTAP,	/* same macvtap */
+	ZCRX_BINDING_CONFLICT_ROLE,	/* one's nic is the other's macvtap */
+};
+
+int zcrx_config_parse(const char *path_for_messages, const char *text,
+		      struct zcrx_config **ret, char **ret_error);
+int zcrx_config_load(const char *path, struct zcrx_config **ret,
+		     char **ret_error);
+void zcrx_config_free(struct zcrx_config *config);
+
+static inline void zcrx_config_freep(struct zcrx_config **config)
+{
+	zcrx_config_free(*config);
+}
+
+void zcrx_config_binding_policy(const struct zcrx_policy_params *defaults,
+				const struct zcrx_config_binding *binding,
+				struct zcrx_policy_params *ret);
+const char *zcrx_config_ifname_problem(const char *name);
+enum zcrx_binding_conflict
+zcrx_config_binding_conflict(const struct zcrx_config_binding *a,
+			     const struct zcrx_config_binding *b);
+
+/* For the state file: a size-limited read, and the bindings document. */
+int zcrx_config_read_file(const char *path, char **ret_text,
+			  char **ret_error);
+int zcrx_config_parse_bindings(const char *path_for_messages,
+			       const char *text,
+			       struct zcrx_config_binding **ret_bindings,
+			       size_t *ret_n, char **ret_error);
+int zcrx_config_format_bindings(const struct zcrx_config_binding *bindings,
+				size_t n, char **ret_text);
+
+#endif

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon/state-file.h"
+#include "tap.h"
+
+static const struct zcrx_config_binding sample[] = {
+	{ .nic = "eth0", .queue = 1, .macvtap = "mvt0" },
+	{ .nic = "eth0", .queue = 2, .macvtap = "mvt1",
+	  .has_fallback = true, .fallback = ZCRX_FALLBACK_DROP,
+	  .has_starved_fallback = true, .starved_fallback = ZCRX_FALLBACK_COPY,
+	  .has_low_watermark = true, .low_watermark = 0 },
+	{ .nic = "enp1s0f1", .queue = 65535, .macvtap = "macvtap-15char",
+	  .has_low_watermark = true, .low_watermark = 64 },
+};
+
+#define N_SAMPLE (sizeof(sample) / sizeof(sample[0]))
+
+static const char sample_text[] =
+	"{\n"
+	"  \"bindings\": [\n"
+	"    {\n"
+	"      \"nic\": \"eth0\",\n"
+	"      \"queue\": 1,\n"
+	"      \"macvtap\": \"mvt0\"\n"
+	"    },\n"
+	"    {\n"
+	"      \"nic\": \"eth0\",\n"
+	"      \"queue\": 2,\n"
+	"      \"macvtap\": \"mvt1\",\n"
+	"      \"fallback\": \"drop\",\n"
+	"      \"starved-fallback\": \"copy\",\n"
+	"      \"low-watermark\": 0\n"
+	"    },\n"
+	"    {\n"
+	"      \"nic\": \"enp1s0f1\",\n"
+	"      \"queue\": 65535,\n"
+	"      \"macvtap\": \"macvtap-15char\",\n"
+	"      \"low-watermark\": 64\n"
+	"    }\n"
+	"  ]\n"
+	"}\n";
+
+/* Field by field: memcmp would read the struct's padding. */
+static bool binding_equal(const struct zcrx_config_binding *a,
+			  const struct zcrx_config_binding *b)
+{
+	return !strcmp(a->nic, b->nic) && !strcmp(a->macvtap, b->macvtap) &&
+	       a->queue == b->queue && a->has_fallback == b->has_fallback &&
+	       (!a->has_fallback || a->fallback == b->fallback) &&
+	       a->has_starved_fallback == b->has_starved_fallback &&
+	       (!a->has_starved_fallback ||
+		a->starved_fallback == b->starved_fallback) &&
+	       a->has_low_watermark == b->has_low_watermark &&
+	       (!a->has_low_watermark || a->low_watermark == b->low_watermark);
+}
+
+static bool is_str(struct tap *t, const char *got, const char *want,
+		   const char *desc)
+{
+	bool pass = got && want ? !strcmp(got, want) : got == want;
+
+	tap_ok(t, pass, "%s", desc);
+	if (!pass)
+		printf("#   got  %s\n#   want %s\n", got ?: "(null)",
+		       want ?: "(null)");
+	return pass;
+}
+
+/* The directory's entries other than . and .., comma-separated. */
+static void list_dir(const char *dir, char *buf, size_t size)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	buf[0] = '\0';
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (buf[0])
+			strncat(buf, ",", size - strlen(buf) - 1);
+		strncat(buf, e->d_name, size - strlen(buf) - 1);
+	}
+	closedir(d);
+}
+
+static char *read_text(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static bool write_text(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fwrite(text, 1, len, f) == len;
+	return fclose(f) == 0 && ok;
+}
+
+static void test_missing(struct tap *t, const char *dir)
+{
+	struct zcrx_config_binding *b = (struct zcrx_config_binding *)&b;
+	char *error = (char *)&error;
+	size_t n = 99;
+
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0,
+		   "missing file: loaded");
+	tap_ok(t, !b && n == 0 && !error, "missing file: no bindings, no error");
+}
+
+static void test_round_trip(struct tap *t, const char *dir, const char *path)
+{
+	struct zcrx_config_binding *b = NULL;
+	char *error = NULL, entries[256];
+	size_t n = 0;
+	bool all_equal = true;
+
+	tap_is_int(t, zcrx_state_save(dir, sample, N_SAMPLE), 0, "saved");
+	list_dir(dir, entries, sizeof(entries));
+	is_str(t, entries, "bindings.json", "only bindings.json in the directory");
+	is_str(t, read_text(path), sample_text,
+	       "the file is the documented JSON, only overrides written");
+
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0, "loaded back");
+	is_str(t, error, NULL, "no error");
+	tap_is_int(t, n, N_SAMPLE, "as many bindings as saved");
+	for (size_t i = 0; i < n && i < N_SAMPLE; i++)
+		all_equal &= binding_equal(&b[i], &sample[i]);
+	tap_ok(t, n == N_SAMPLE && all_equal, "every binding and override equal");
+	free(b);
+
+	/* Replacing: fewer bindings, then none. */
+	tap_is_int(t, zcrx_state_save(dir, sample + 2, 1), 0, "one binding saved");
+	zcrx_state_load(dir, &b, &n, &error);
+	tap_ok(t, n == 1 && binding_equal(&b[0], &sample[2]),
+	       "the file was replaced, not appended to");
+	free(b);
+	tap_is_int(t, zcrx_state_save(dir, NULL, 0), 0, "no binding saved");
+	is_str(t, read_text(path), "{\n  \"bindings\": [\n  ]\n}\n", "an empty list");
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0, "empty list loaded");
+	tap_ok(t, !b && n == 0, "no bindings");
+}
+
+static void test_stale_temp(struct tap *t, const char *dir)
+{
+	char stale[1024];
+	char temp[128], entries[256];
+	struct zcrx_config_binding *b = NULL;
+	char *error = NULL;
+	size_t n = 0;
+
+	/* A crash between creating and renaming the temporary file. */
+	snprintf(temp, sizeof(temp), "%s/bindings.json.tmp", dir);
+	memset(stale, 'x', sizeof(stale));	/* longer than the new file */
+	write_text(temp, stale, sizeof(stale));
+	tap_is_int(t, zcrx_state_save(dir, sample, 1), 0,
+		   "saved over a stale temporary file");
+	list_dir(dir, entries, sizeof(entries));
+	is_str(t, entries, "bindings.json", "stale temporary file gone");
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0, "loaded");
+	tap_ok(t, n == 1 && binding_equal(&b[0], &sample[0]),
+	       "no trace of the stale file's content");
+	free(b);
+}
+
+static void test_refused_save(struct tap *t, const char *dir, const char *path)
+{
+	struct zcrx_config_binding bad[2] = { sample[0], sample[1] };
+	char before[4096], entries[256], missing[128];
+
+	zcrx_state_save(dir, sample, N_SAMPLE);
+	snprintf(before, sizeof(before), "%s", read_text(path));
+
+	strcpy(bad[1].macvtap, "a/b");
+	tap_is_int(t, zcrx_state_save(dir, bad, 2), -EINVAL, "bad name refused");
+	strcpy(bad[1].macvtap, "mvt0");
+	tap_is_int(t, zcrx_state_save(dir, bad, 2), -EINVAL,
+		   "conflicting bindings refused");
+	bad[1] = sample[1];
+	bad[1].fallback = 0;
+	tap_is_int(t, zcrx_state_save(dir, bad, 2), -EINVAL,
+		   "fallback out of range refused");
+	is_str(t, read_text(path), before, "refused saves left the file alone");
+	list_dir(dir, entries, sizeof(entries));
+	is_str(t, entries, "bindings.json", "and wrote no temporary file");
+
+	snprintf(missing, sizeof(missing), "%s/missing", dir);
+	tap_is_int(t, zcrx_state_save(missing, sample, 1), -ENOENT,
+		   "missing directory: -ENOENT");
+
+	/* The rename fails after the temporary file was written: a
+	 * directory is in the way. */
+	unlink(path);
+	if (!tap_ok(t, mkdir(path, 0700) == 0, "directory in the file's place"))
+		return;
+	tap_is_int(t, zcrx_state_save(dir, sample, 1), -EISDIR,
+		   "failed rename reported");
+	list_dir(dir, entries, sizeof(entries));
+	is_str(t, entries, "bindings.json", "temporary file removed on failure");
+	rmdir(path);
+}
+
+static void check_corrupt(struct tap *t, const char *dir, const char *path,
+			  const char *text, size_t len /* 0: strlen */,
+			  const char *want_suffix)
+{
+	struct zcrx_config_binding *b = (struct zcrx_config_binding *)&b;
+	char *error = NULL, want[256];
+	size_t n = 99;
+	int r;
+
+	write_text(path, text, len ?: strlen(text));
+	snprintf(want, sizeof(want), "%s%s", path, want_suffix);
+	r = zcrx_state_load(dir, &b, &n, &error);
+	tap_is_int(t, r, -EINVAL, want_suffix);
+	is_str(t, error, want, "message names the file");
+	tap_ok(t, !b && n == 0, "no bindings from a corrupt file");
+	free(error);
+}
+
+static void test_corrupt(struct tap *t, const char *dir, const char *path)
+{
+	char text[sizeof(sample_text)];
+
+	/* The saved file cut short, as by a writer without rename. */
+	memcpy(text, sample_text, sizeof(text));
+	check_corrupt(t, dir, path, text, 40,
+		      ":4:17: invalid JSON: unexpected end of data");
+	check_corrupt(t, dir, path, "", 0,
+		      ": empty file (the smallest valid one is {})");
+	check_corrupt(t, dir, path, "\x7f" "ELF\x02\x01\x01", 7,
+		      ":1:1: invalid JSON: unexpected character");
+	check_corrupt(t, dir, path, "{}\0\0\0", 5, ": contains a NUL byte");
+	/* Valid JSON, but not a state file: the config's rules apply. */
+	check_corrupt(t, dir, path, "{\"policy\": {}}", 0, ": policy: unknown key");
+	check_corrupt(t, dir, path, "{\"bindings\": [{\"nic\": \"eth0\"}]}", 0,
+		      ": bindings[0]: missing required key \"queue\"");
+	check_corrupt(t, dir, path,
+		      "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\"},"
+		      " {\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m1\"}]}", 0,
+		      ": bindings[1]: eth0 queue 1 is already bound by bindings[0]");
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/test-state-file.XXXXXX", path[64];
+	struct tap t = { 0 };
+
+	if (!tap_ok(&t, mkdtemp(dir) != NULL, "temporary directory"))
+		return tap_done(&t);
+	snprintf(path, sizeof(path), "%s/" ZCRX_STATE_FILE, dir);
+
+	test_missing(&t, dir);
+	test_round_trip(&t, dir, path);
+	test_stale_temp(&t, dir);
+	test_refused_save(&t, dir, path);
+	test_corrupt(&t, dir, path);
+
+	unlink(path);
+	rmdir(dir);
+	return tap_done(&t);
+}
