@@ -67,6 +67,19 @@ nsim_create() {
 	peer=$2
 }
 
+# nsim_peer_netns: move $peer into network namespace "peer", link it to
+# $nic as netdevsim peers, bring both up.
+nsim_peer_netns() {
+	ip netns add peer || bail_out "ip netns add failed"
+	ip link set "$peer" netns peer || bail_out "cannot move $peer"
+	exec 3< /proc/self/ns/net 4< /run/netns/peer
+	echo "3:$(cat /sys/class/net/"$nic"/ifindex) 4:$(ip -n peer -o link show "$peer" | cut -d: -f1)" \
+		> /sys/bus/netdevsim/link_device || bail_out "cannot link the ports"
+	exec 3<&- 4<&-
+	ip link set "$nic" up
+	ip -n peer link set "$peer" up
+}
+
 # wait_for_file PATH TENTHS: poll for a file, up to TENTHS tenths of a second.
 wait_for_file() {
 	n=0

@@ -7,12 +7,7 @@
 . /zcrx/tests/lib.sh
 
 nsim_create
-ip netns add peer || bail_out "ip netns add failed"
-ip link set "$peer" netns peer || bail_out "cannot move $peer"
-exec 3< /proc/self/ns/net 4< /run/netns/peer
-echo "3:$(cat /sys/class/net/"$nic"/ifindex) 4:$(ip -n peer -o link show "$peer" | cut -d: -f1)" \
-	> /sys/bus/netdevsim/link_device || bail_out "cannot link the ports"
-exec 3<&- 4<&-
+nsim_peer_netns
 
 # make_macvtap: mvt0 on $nic, up; sets $tap and $mac.
 make_macvtap() {
@@ -22,8 +17,6 @@ make_macvtap() {
 	mac=$(cat /sys/class/net/mvt0/address)
 }
 make_macvtap || bail_out "cannot create mvt0"
-ip link set "$nic" up
-ip -n peer link set "$peer" up
 # Everything the peer sends goes to RX queue 1 of $nic.
 ip netns exec peer tc qdisc add dev "$peer" clsact &&
 ip netns exec peer tc filter add dev "$peer" egress matchall \

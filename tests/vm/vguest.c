@@ -1,0 +1,1060 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vguest: a user-space virtio-net guest driving /dev/vhost-net as QEMU
+ * does for a real guest, with a macvtap device as the backend.
+ *
+ *   vguest rx --tap /dev/tapN [options]      (see usage())
+ *
+ * One page-aligned mapping is the guest's memory: both split vrings
+ * (RX 0, TX 1) and every RX buffer; a guest physical address is
+ * GUEST_PHYS_BASE plus the offset into it.  vhost-net copies each frame
+ * the macvtap receives, behind the 12-byte virtio_net_hdr_mrg_rxbuf,
+ * into a posted buffer; the frame is checked as `tapframe expect` checks
+ * it and the buffer is posted again.  --log-dirty turns on vhost's dirty
+ * log, as migration does, and checks it covers every page vhost filled.
+ *
+ * Exit status: 0 all frames intact, 1 failure, 2 usage error.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <linux/if_ether.h>
+#include <linux/if_tun.h>
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+/* vhost's VHOST_PAGE_SIZE: granularity of the memory table and dirty log. */
+#define GUEST_PAGE_SIZE 4096u
+/* GPA of the mapping's first byte, so that GPA 0 is never a valid buffer. */
+#define GUEST_PHYS_BASE 0x100000ull
+
+#define RX_QUEUE 0			/* TX is 1: set up, never used */
+#define NUM_QUEUES 2
+
+/* The frame format of tapframe.c. */
+#define ETH_P_ZCRX_TEST 0x88b5
+#define TEST_HDR_LEN (ETH_HLEN + 4)
+#define MAX_FRAME 65536
+
+#define MAX_RING_SIZE 32768u		/* largest power of two vhost takes */
+#define MAX_BUF_SIZE (16u << 20)
+#define MAX_BUFFER_BYTES (1ull << 30)
+#define MAX_TIMEOUT_MS 3600000u
+/* Written over a buffer before it is reposted: stale data cannot pass. */
+#define POISON_BYTE 0xa5
+
+/* With VIRTIO_F_VERSION_1, vhost-net and the tap use this header. */
+#define VNET_HDR_LEN sizeof(struct virtio_net_hdr_mrg_rxbuf)
+_Static_assert(sizeof(struct virtio_net_hdr_mrg_rxbuf) == 12,
+	       "virtio-net header of a VERSION_1 device is 12 bytes");
+
+struct options {
+	const char *tap_path;
+	const char *ready_path;
+	unsigned int ring_size;
+	unsigned int bufs;
+	size_t buf_size;
+	uint32_t count;
+	uint32_t seed;
+	size_t frame_len;
+	unsigned int timeout_ms;
+	bool log_dirty;
+};
+
+struct virtqueue {
+	unsigned int index;
+	unsigned int num;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint64_t used_gpa;		/* where vhost logs used-ring writes */
+	uint16_t avail_idx;		/* our copy of avail->idx, ahead while unpublished */
+	uint16_t last_used_idx;		/* next used entry to consume */
+	int kick_fd;
+	int call_fd;
+	int err_fd;
+	bool backend_set;
+};
+
+struct guest {
+	struct options opt;
+	int vhost_fd;
+	int tap_fd;
+	uint8_t *mem;			/* the guest's memory */
+	size_t mem_size;
+	size_t bufs_offset;		/* offset of RX buffer 0 in mem */
+	uint8_t *log;			/* dirty log: one bit per guest page */
+	size_t log_size;
+	struct virtqueue vq[NUM_QUEUES];
+	bool mergeable;			/* VIRTIO_NET_F_MRG_RXBUF negotiated */
+	bool *posted;			/* buffer i is the device's now */
+	uint32_t *written;		/* most bytes vhost reported in buffer i */
+	uint32_t continuations;		/* entries left of a skipped multi-buffer frame */
+	uint32_t frames;		/* test frames verified */
+	uint32_t skipped;		/* frames of other EtherTypes */
+	uint64_t used_entries;
+	uint64_t recycled;
+	bool mismatch;			/* diag describes a check, not a system error */
+	char diag[320];
+};
+
+/* Generator shared with tapframe.c: keep the two identical. */
+static uint8_t payload_byte(uint32_t seed, uint32_t seq, size_t off)
+{
+	uint32_t x = seed * 2654435761u ^ seq * 40503u ^ (uint32_t)off * 2246822519u;
+
+	x ^= x >> 15;
+	x *= 2654435761u;
+	return x >> 24;
+}
+
+/* ---- error recording: the first failure is kept, main() prints it ---- */
+
+static void __attribute__((format(printf, 3, 0)))
+vrecord(struct guest *g, bool mismatch, const char *fmt, va_list ap)
+{
+	if (g->diag[0])
+		return;
+	vsnprintf(g->diag, sizeof(g->diag), fmt, ap);
+	g->mismatch = mismatch;
+}
+
+/* A system or setup failure: returns err. */
+static int __attribute__((format(printf, 3, 4)))
+fail(struct guest *g, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord(g, false, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* The failed system call's errno, with what was being done. */
+static int sys_fail(struct guest *g, const char *what)
+{
+	int err = -errno;
+
+	return fail(g, err, "%s: %s", what, strerror(-err));
+}
+
+/* Data or ring state differed from what a correct device produces. */
+static int __attribute__((format(printf, 2, 3)))
+mismatch(struct guest *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord(g, true, fmt, ap);
+	va_end(ap);
+	return -EBADMSG;
+}
+
+/* ---- argument parsing ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vguest rx --tap /dev/tapN [options]\n"
+		"  Receive `tapframe send` frames through vhost-net with the macvtap\n"
+		"  as backend and check each one as `tapframe expect` does.\n"
+		"  --bufs N         RX buffers to post (default 256, at most --ring-size)\n"
+		"  --buf-size B     bytes per buffer, a multiple of 4096 (default 4096)\n"
+		"  --ring-size N    entries per vring, a power of two (default 256)\n"
+		"  --count C        frames to receive (default 100)\n"
+		"  --len L          bytes per frame, Ethernet header included (default 1000)\n"
+		"  --seed S         payload seed, as given to tapframe send (default 0)\n"
+		"  --timeout-ms T   give up after T ms without a frame (default 5000)\n"
+		"  --ready FILE     create FILE once buffers are posted and the backend set\n"
+		"  --log-dirty      enable vhost's dirty log and check it covers every\n"
+		"                   filled buffer page\n");
+}
+
+/* A number within [min, max], nothing else; base as strtoull()'s 0, like tapframe. */
+static int parse_number(const char *s, unsigned long long min,
+			unsigned long long max, unsigned long long *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+enum {
+	OPT_TAP = 1, OPT_BUFS, OPT_BUF_SIZE, OPT_RING_SIZE, OPT_COUNT, OPT_LEN,
+	OPT_SEED, OPT_TIMEOUT, OPT_READY, OPT_LOG_DIRTY, OPT_HELP,
+};
+
+static const struct option rx_options[] = {
+	{ "tap", required_argument, NULL, OPT_TAP },
+	{ "bufs", required_argument, NULL, OPT_BUFS },
+	{ "buf-size", required_argument, NULL, OPT_BUF_SIZE },
+	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "len", required_argument, NULL, OPT_LEN },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
+	{ "ready", required_argument, NULL, OPT_READY },
+	{ "log-dirty", no_argument, NULL, OPT_LOG_DIRTY },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Bounds of the numeric options (--len must hold the test header). */
+static const struct {
+	const char *name;
+	unsigned long long min, max;
+} numeric_options[] = {
+	[OPT_BUFS] = { "--bufs", 1, MAX_RING_SIZE },
+	[OPT_BUF_SIZE] = { "--buf-size", 1, MAX_BUF_SIZE },
+	[OPT_RING_SIZE] = { "--ring-size", 1, MAX_RING_SIZE },
+	[OPT_COUNT] = { "--count", 1, UINT32_MAX },
+	[OPT_LEN] = { "--len", TEST_HDR_LEN, MAX_FRAME },
+	[OPT_SEED] = { "--seed", 0, UINT32_MAX },
+	[OPT_TIMEOUT] = { "--timeout-ms", 1, MAX_TIMEOUT_MS },
+};
+
+static int parse_numeric_option(struct guest *g, int opt, const char *arg)
+{
+	const typeof(numeric_options[0]) *bounds = &numeric_options[opt];
+	struct options *o = &g->opt;
+	unsigned long long v;
+
+	if (parse_number(arg, bounds->min, bounds->max, &v) < 0)
+		return fail(g, -EINVAL, "%s '%s': want a number from %llu to %llu",
+			    bounds->name, arg, bounds->min, bounds->max);
+	switch (opt) {
+	case OPT_BUFS:
+		o->bufs = v;
+		break;
+	case OPT_BUF_SIZE:
+		o->buf_size = v;
+		break;
+	case OPT_RING_SIZE:
+		o->ring_size = v;
+		break;
+	case OPT_COUNT:
+		o->count = v;
+		break;
+	case OPT_LEN:
+		o->frame_len = v;
+		break;
+	case OPT_SEED:
+		o->seed = v;
+		break;
+	case OPT_TIMEOUT:
+		o->timeout_ms = v;
+		break;
+	}
+	return 0;
+}
+
+static int check_options(struct guest *g, bool bufs_given)
+{
+	struct options *o = &g->opt;
+
+	if (!o->tap_path)
+		return fail(g, -EINVAL, "--tap is required");
+	if (o->ring_size & (o->ring_size - 1))
+		return fail(g, -EINVAL, "--ring-size %u is not a power of two",
+			    o->ring_size);
+	if (!bufs_given && o->bufs > o->ring_size)
+		o->bufs = o->ring_size;
+	if (o->bufs > o->ring_size)
+		return fail(g, -EINVAL, "--bufs %u exceeds the ring size %u",
+			    o->bufs, o->ring_size);
+	/* Whole pages: buffers must stay page-aligned for zero-copy. */
+	if (o->buf_size % GUEST_PAGE_SIZE)
+		return fail(g, -EINVAL, "--buf-size %zu is not a multiple of %u",
+			    o->buf_size, GUEST_PAGE_SIZE);
+	if ((unsigned long long)o->bufs * o->buf_size > MAX_BUFFER_BYTES)
+		return fail(g, -EINVAL, "--bufs x --buf-size exceeds %llu bytes",
+			    MAX_BUFFER_BYTES);
+	/* Each frame must arrive in one buffer (num_buffers == 1). */
+	if (o->frame_len + VNET_HDR_LEN > o->buf_size)
+		return fail(g, -EINVAL,
+			    "--len %zu plus the %zu-byte virtio-net header does not fit a %zu-byte buffer",
+			    o->frame_len, VNET_HDR_LEN, o->buf_size);
+	return 0;
+}
+
+/* Returns 0 to run, 1 for --help, -EINVAL on a usage error. */
+static int parse_rx_args(struct guest *g, int argc, char **argv)
+{
+	struct options *o = &g->opt;
+	bool bufs_given = false;
+	int opt, r;
+
+	*o = (struct options) {
+		.ring_size = 256, .bufs = 256, .buf_size = GUEST_PAGE_SIZE,
+		.count = 100, .frame_len = 1000, .timeout_ms = 5000,
+	};
+	opterr = 0;
+	optind = 1;
+	/* '+': options end at the first operand; ':': report missing values. */
+	while ((opt = getopt_long(argc, argv, "+:", rx_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_TAP:
+			o->tap_path = optarg;
+			break;
+		case OPT_READY:
+			o->ready_path = optarg;
+			break;
+		case OPT_LOG_DIRTY:
+			o->log_dirty = true;
+			break;
+		case OPT_HELP:
+			return 1;
+		case ':':
+			return fail(g, -EINVAL, "%s needs a value", argv[optind - 1]);
+		case '?':
+			return fail(g, -EINVAL, "unknown option '%s'", argv[optind - 1]);
+		default:
+			r = parse_numeric_option(g, opt, optarg);
+			if (r < 0)
+				return r;
+			bufs_given |= opt == OPT_BUFS;
+			break;
+		}
+	}
+	if (optind < argc)
+		return fail(g, -EINVAL, "unexpected argument '%s'", argv[optind]);
+	return check_options(g, bufs_given);
+}
+
+/* ---- guest memory layout ---- */
+
+static size_t page_round_up(size_t bytes)
+{
+	return (bytes + GUEST_PAGE_SIZE - 1) & ~(size_t)(GUEST_PAGE_SIZE - 1);
+}
+
+static uint64_t gpa_of(size_t offset)
+{
+	return GUEST_PHYS_BASE + offset;
+}
+
+static size_t buf_offset(const struct guest *g, unsigned int id)
+{
+	return g->bufs_offset + (size_t)id * g->opt.buf_size;
+}
+
+/*
+ * Per ring: descriptor table, avail ring and used ring, each on pages of
+ * its own (the split-ring sizes of the virtio spec); the RX buffers after
+ * both rings.  Pages written by vhost are then either a used ring or a
+ * buffer, which keeps the dirty-log check exact.
+ */
+static int map_guest_memory(struct guest *g)
+{
+	unsigned int num = g->opt.ring_size;
+	size_t offset = 0, offsets[NUM_QUEUES][3];
+
+	for (int q = 0; q < NUM_QUEUES; q++) {
+		offsets[q][0] = offset;
+		offset += page_round_up(sizeof(struct vring_desc) * num);
+		offsets[q][1] = offset;
+		offset += page_round_up(sizeof(struct vring_avail) +
+					sizeof(__virtio16) * (num + 1));
+		offsets[q][2] = offset;
+		offset += page_round_up(sizeof(struct vring_used) +
+					sizeof(struct vring_used_elem) * num +
+					sizeof(__virtio16));
+	}
+	g->bufs_offset = offset;
+	g->mem_size = offset + (size_t)g->opt.bufs * g->opt.buf_size;
+
+	g->mem = mmap(NULL, g->mem_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (g->mem == MAP_FAILED) {
+		g->mem = NULL;
+		return sys_fail(g, "mmap guest memory");
+	}
+	for (int q = 0; q < NUM_QUEUES; q++) {
+		struct virtqueue *vq = &g->vq[q];
+
+		vq->index = q;
+		vq->num = num;
+		vq->desc = (struct vring_desc *)(g->mem + offsets[q][0]);
+		vq->avail = (struct vring_avail *)(g->mem + offsets[q][1]);
+		vq->used = (struct vring_used *)(g->mem + offsets[q][2]);
+		vq->used_gpa = gpa_of(offsets[q][2]);
+	}
+
+	g->posted = calloc(g->opt.bufs, sizeof(*g->posted));
+	g->written = calloc(g->opt.bufs, sizeof(*g->written));
+	if (!g->posted || !g->written)
+		return fail(g, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* One bit per guest page from GPA 0 to the end of memory, as QEMU sizes it. */
+static int map_dirty_log(struct guest *g)
+{
+	uint64_t pages = (gpa_of(g->mem_size) + GUEST_PAGE_SIZE - 1) / GUEST_PAGE_SIZE;
+
+	/* QEMU's log is an array of u64; vhost sets bits in whole words. */
+	g->log_size = page_round_up((pages + 63) / 64 * 8);
+	g->log = mmap(NULL, g->log_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (g->log == MAP_FAILED) {
+		g->log = NULL;
+		return sys_fail(g, "mmap dirty log");
+	}
+	return 0;
+}
+
+static bool page_is_dirty(const struct guest *g, uint64_t gpa)
+{
+	uint64_t page = gpa / GUEST_PAGE_SIZE;
+
+	return g->log[page / 8] & (1u << (page % 8));
+}
+
+/* ---- vhost setup ---- */
+
+static int vhost_ioctl(struct guest *g, unsigned long request, const char *name,
+		       int ring, void *arg)
+{
+	if (ioctl(g->vhost_fd, request, arg) >= 0)
+		return 0;
+	if (ring < 0)
+		return sys_fail(g, name);
+	return fail(g, -errno, "%s on ring %d: %s", name, ring, strerror(errno));
+}
+
+#define VHOST_IOCTL(g, request, ring, arg) \
+	vhost_ioctl(g, request, #request, ring, arg)
+
+static int negotiate_features(struct guest *g)
+{
+	uint64_t offered, acked;
+	int r;
+
+	r = VHOST_IOCTL(g, VHOST_GET_FEATURES, -1, &offered);
+	if (r < 0)
+		return r;
+	if (!(offered & (1ull << VIRTIO_F_VERSION_1)))
+		return fail(g, -EOPNOTSUPP, "vhost-net does not offer VIRTIO_F_VERSION_1");
+	if (g->opt.log_dirty && !(offered & (1ull << VHOST_F_LOG_ALL)))
+		return fail(g, -EOPNOTSUPP, "vhost-net does not offer VHOST_F_LOG_ALL");
+
+	/*
+	 * Not VHOST_NET_F_VIRTIO_NET_HDR: the tap supplies the header, as
+	 * with QEMU.  No EVENT_IDX: every used batch interrupts.
+	 */
+	acked = 1ull << VIRTIO_F_VERSION_1;
+	acked |= offered & (1ull << VIRTIO_NET_F_MRG_RXBUF);
+	if (g->opt.log_dirty)
+		acked |= 1ull << VHOST_F_LOG_ALL;
+	g->mergeable = acked & (1ull << VIRTIO_NET_F_MRG_RXBUF);
+	return VHOST_IOCTL(g, VHOST_SET_FEATURES, -1, &acked);
+}
+
+static int set_mem_table(struct guest *g)
+{
+	struct vhost_memory *table;
+	int r;
+
+	table = calloc(1, sizeof(*table) + sizeof(table->regions[0]));
+	if (!table)
+		return fail(g, -ENOMEM, "out of memory");
+	table->nregions = 1;
+	table->regions[0] = (struct vhost_memory_region) {
+		.guest_phys_addr = GUEST_PHYS_BASE,
+		.memory_size = g->mem_size,
+		.userspace_addr = (uintptr_t)g->mem,
+	};
+	r = VHOST_IOCTL(g, VHOST_SET_MEM_TABLE, -1, table);
+	free(table);
+	return r;
+}
+
+static int setup_vring(struct guest *g, struct virtqueue *vq)
+{
+	struct vhost_vring_state num = { .index = vq->index, .num = vq->num };
+	struct vhost_vring_state base = { .index = vq->index, .num = 0 };
+	struct vhost_vring_addr addr = {
+		.index = vq->index,
+		.desc_user_addr = (uintptr_t)vq->desc,
+		.avail_user_addr = (uintptr_t)vq->avail,
+		.used_user_addr = (uintptr_t)vq->used,
+	};
+	struct vhost_vring_file file = { .index = vq->index };
+	int r;
+
+	/* Used-ring writes are logged too: migration needs them. */
+	if (g->opt.log_dirty) {
+		addr.flags = 1u << VHOST_VRING_F_LOG;
+		addr.log_guest_addr = vq->used_gpa;
+	}
+	r = VHOST_IOCTL(g, VHOST_SET_VRING_NUM, vq->index, &num);
+	if (r < 0)
+		return r;
+	r = VHOST_IOCTL(g, VHOST_SET_VRING_BASE, vq->index, &base);
+	if (r < 0)
+		return r;
+	r = VHOST_IOCTL(g, VHOST_SET_VRING_ADDR, vq->index, &addr);
+	if (r < 0)
+		return r;
+
+	vq->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vq->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vq->err_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vq->kick_fd < 0 || vq->call_fd < 0 || vq->err_fd < 0)
+		return sys_fail(g, "eventfd");
+	file.fd = vq->kick_fd;
+	r = VHOST_IOCTL(g, VHOST_SET_VRING_KICK, vq->index, &file);
+	if (r < 0)
+		return r;
+	file.fd = vq->call_fd;
+	r = VHOST_IOCTL(g, VHOST_SET_VRING_CALL, vq->index, &file);
+	if (r < 0)
+		return r;
+	/* QEMU wires this too: vhost signals it on a ring error (vq_err). */
+	file.fd = vq->err_fd;
+	return VHOST_IOCTL(g, VHOST_SET_VRING_ERR, vq->index, &file);
+}
+
+/* QEMU's order: owner, features, memory table, vrings, log base. */
+static int setup_vhost(struct guest *g)
+{
+	uint64_t log_base = (uintptr_t)g->log;
+	int r;
+
+	g->vhost_fd = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
+	if (g->vhost_fd < 0)
+		return sys_fail(g, "/dev/vhost-net");
+	r = VHOST_IOCTL(g, VHOST_SET_OWNER, -1, NULL);
+	if (r < 0)
+		return r;
+	r = negotiate_features(g);
+	if (r < 0)
+		return r;
+	r = set_mem_table(g);
+	if (r < 0)
+		return r;
+	for (int q = 0; q < NUM_QUEUES; q++) {
+		r = setup_vring(g, &g->vq[q]);
+		if (r < 0)
+			return r;
+	}
+	if (!g->opt.log_dirty)
+		return 0;
+	return VHOST_IOCTL(g, VHOST_SET_LOG_BASE, -1, &log_base);
+}
+
+/*
+ * The tap writes the virtio-net header; it must be the 12 bytes vhost
+ * expects (macvtap starts at 10), and without guest offloads negotiated
+ * QEMU clears the tap's offloads so GSO frames are segmented first.
+ */
+static int open_tap(struct guest *g)
+{
+	const char *path = g->opt.tap_path;
+	int hdr_len = VNET_HDR_LEN;
+	struct ifreq ifr = { 0 };
+
+	g->tap_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (g->tap_fd < 0)
+		return fail(g, -errno, "%s: %s", path, strerror(errno));
+	if (ioctl(g->tap_fd, TUNGETIFF, &ifr) < 0)
+		return fail(g, -errno, "%s: TUNGETIFF: %s", path, strerror(errno));
+	if (!(ifr.ifr_flags & IFF_VNET_HDR))
+		return fail(g, -EINVAL, "%s: IFF_VNET_HDR is off", path);
+	if (ioctl(g->tap_fd, TUNSETVNETHDRSZ, &hdr_len) < 0)
+		return fail(g, -errno, "%s: TUNSETVNETHDRSZ: %s", path, strerror(errno));
+	if (ioctl(g->tap_fd, TUNSETOFFLOAD, 0ul) < 0)
+		return fail(g, -errno, "%s: TUNSETOFFLOAD: %s", path, strerror(errno));
+	return 0;
+}
+
+static int set_backend(struct guest *g, struct virtqueue *vq, int fd)
+{
+	struct vhost_vring_file backend = { .index = vq->index, .fd = fd };
+	int r;
+
+	r = VHOST_IOCTL(g, VHOST_NET_SET_BACKEND, vq->index, &backend);
+	if (!r)
+		vq->backend_set = fd >= 0;
+	return r;
+}
+
+/* ---- ring operations (driver side of a split ring) ---- */
+
+/* Queue RX buffer id; vhost sees it once publish_and_notify() runs. */
+static void queue_rx_buffer(struct guest *g, struct virtqueue *vq, uint16_t id)
+{
+	struct vring_desc *desc = &vq->desc[id];
+
+	desc->addr = htole64(gpa_of(buf_offset(g, id)));
+	desc->len = htole32(g->opt.buf_size);
+	desc->flags = htole16(VRING_DESC_F_WRITE);
+	desc->next = 0;
+	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = htole16(id);
+	vq->avail_idx++;
+	g->posted[id] = true;
+}
+
+/* Expose queued buffers to vhost; kick it unless it said it is polling. */
+static int publish_and_notify(struct guest *g, struct virtqueue *vq)
+{
+	uint64_t one = 1;
+
+	/* Descriptors and avail entries before the index that exposes them. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&vq->avail->idx, htole16(vq->avail_idx), __ATOMIC_RELAXED);
+	/*
+	 * The index store before the flags load: pairs with the smp_mb() in
+	 * vhost_enable_notify(), so a kick is never missed.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (le16toh(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED)) &
+	    VRING_USED_F_NO_NOTIFY)
+		return 0;
+	if (write(vq->kick_fd, &one, sizeof(one)) != sizeof(one))
+		return sys_fail(g, "kick eventfd");
+	return 0;
+}
+
+/* ---- receive and verify ---- */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A frame of ours: sequence, length and every payload byte, as tapframe. */
+static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
+			     uint16_t num_buffers)
+{
+	uint32_t seq = g->frames, seq_be;
+
+	if (num_buffers != 1)
+		return mismatch(g, "frame %u spans %u buffers (num_buffers), want 1",
+				seq, num_buffers);
+	memcpy(&seq_be, frame + ETH_HLEN, sizeof(seq_be));
+	if (ntohl(seq_be) != seq)
+		return mismatch(g, "frame %u arrived where %u was expected",
+				ntohl(seq_be), seq);
+	if (len != g->opt.frame_len)
+		return mismatch(g, "frame %u is %zu bytes, want %zu", seq, len,
+				g->opt.frame_len);
+	for (size_t off = TEST_HDR_LEN; off < len; off++) {
+		uint8_t want = payload_byte(g->opt.seed, seq, off);
+
+		if (frame[off] != want)
+			return mismatch(g, "frame %u byte %zu is 0x%02x, want 0x%02x",
+					seq, off, frame[off], want);
+	}
+	return 0;
+}
+
+/* One used-ring entry: 1 if it held a verified test frame, 0 if skipped. */
+static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
+{
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	uint16_t num_buffers = 1, ethertype = 0;
+	const uint8_t *buf, *frame;
+	size_t frame_len;
+	int r;
+
+	if (id >= g->opt.bufs)
+		return mismatch(g, "used-ring entry %" PRIu64 " names descriptor %u; %u were posted",
+				g->used_entries, id, g->opt.bufs);
+	if (!g->posted[id])
+		return mismatch(g, "used-ring entry %" PRIu64 " returns buffer %u, which vhost already returned",
+				g->used_entries, id);
+	if (len > g->opt.buf_size)
+		return mismatch(g, "used-ring entry %" PRIu64 " reports %u bytes in a %zu-byte buffer",
+				g->used_entries, len, g->opt.buf_size);
+	g->posted[id] = false;
+	if (len > g->written[id])
+		g->written[id] = len;
+
+	/* The rest of a skipped frame that vhost merged over several buffers. */
+	if (g->continuations) {
+		g->continuations--;
+		return 0;
+	}
+	if (len < VNET_HDR_LEN)
+		return mismatch(g, "used-ring entry %" PRIu64 " reports %u bytes, less than the %zu-byte virtio-net header",
+				g->used_entries, len, VNET_HDR_LEN);
+
+	buf = g->mem + buf_offset(g, id);
+	memcpy(&hdr, buf, sizeof(hdr));
+	/* Without MRG_RXBUF nobody writes num_buffers: one buffer a frame. */
+	if (g->mergeable)
+		num_buffers = le16toh(hdr.num_buffers);
+	frame = buf + VNET_HDR_LEN;
+	frame_len = len - VNET_HDR_LEN;
+	if (frame_len >= TEST_HDR_LEN)
+		memcpy(&ethertype, frame + 2 * ETH_ALEN, sizeof(ethertype));
+
+	/* Not ours (neighbour discovery and the like): skip, as tapframe. */
+	if (frame_len < TEST_HDR_LEN || ntohs(ethertype) != ETH_P_ZCRX_TEST) {
+		g->skipped++;
+		if (num_buffers > 1)
+			g->continuations = num_buffers - 1;
+		return 0;
+	}
+	r = verify_test_frame(g, frame, frame_len, num_buffers);
+	if (r < 0)
+		return r;
+	g->frames++;
+	return 1;
+}
+
+/* Give a consumed buffer back, poisoned so that stale bytes cannot pass. */
+static void recycle_rx_buffer(struct guest *g, uint16_t id, uint32_t len)
+{
+	memset(g->mem + buf_offset(g, id), POISON_BYTE, len);
+	queue_rx_buffer(g, &g->vq[RX_QUEUE], id);
+	g->recycled++;
+}
+
+/* Consume what vhost has returned; the number of test frames verified. */
+static int drain_used_ring(struct guest *g)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	uint16_t used_idx, pending, before = rx->avail_idx;
+	int verified = 0, r = 0;
+
+	used_idx = le16toh(__atomic_load_n(&rx->used->idx, __ATOMIC_RELAXED));
+	/* Entries and buffer contents only after the index that published them. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	pending = used_idx - rx->last_used_idx;
+	if (pending > rx->num)
+		return mismatch(g, "used index moved from %u to %u, more than the ring's %u entries",
+				rx->last_used_idx, used_idx, rx->num);
+
+	while (rx->last_used_idx != used_idx && g->frames < g->opt.count) {
+		const struct vring_used_elem *elem =
+			&rx->used->ring[rx->last_used_idx & (rx->num - 1)];
+		uint32_t id = le32toh(elem->id), len = le32toh(elem->len);
+
+		r = process_used_entry(g, id, len);
+		if (r < 0)
+			break;
+		rx->last_used_idx++;
+		g->used_entries++;
+		verified += r;
+		recycle_rx_buffer(g, id, len);
+	}
+	if (rx->avail_idx != before) {
+		int notify = publish_and_notify(g, rx);
+
+		if (!r)
+			r = notify;
+	}
+	return r < 0 ? r : verified;
+}
+
+/* Wait for a used-ring interrupt until deadline: 0, or -ETIMEDOUT. */
+static int wait_for_call(struct guest *g, int64_t deadline)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	uint64_t count;
+
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = rx->call_fd, .events = POLLIN },
+			{ .fd = rx->err_fd, .events = POLLIN },
+		};
+		int64_t remaining = deadline - now_ms();
+		int n;
+
+		if (remaining <= 0)
+			return -ETIMEDOUT;
+		n = poll(fds, 2, remaining);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sys_fail(g, "poll");
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (fds[1].revents)
+			return mismatch(g, "vhost signalled an error on the RX ring after %u frames (see the kernel log)",
+					g->frames);
+		/* Reset the counter; the used ring says what happened. */
+		if (read(rx->call_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+			return sys_fail(g, "call eventfd");
+		return 0;
+	}
+}
+
+static int receive_frames(struct guest *g)
+{
+	int64_t deadline = now_ms() + g->opt.timeout_ms;
+
+	/* Check the ring before each wait: frames may predate the interrupt. */
+	for (;;) {
+		int r = drain_used_ring(g);
+
+		if (r < 0)
+			return r;
+		if (g->frames >= g->opt.count)
+			return 0;
+		if (r > 0)
+			deadline = now_ms() + g->opt.timeout_ms;
+		r = wait_for_call(g, deadline);
+		if (r == -ETIMEDOUT)
+			return mismatch(g, "timed out after %u ms without a frame: %u of %u frames arrived (%u other frames skipped, %" PRIu64 " used-ring entries)",
+					g->opt.timeout_ms, g->frames, g->opt.count,
+					g->skipped, g->used_entries);
+		if (r < 0)
+			return r;
+	}
+}
+
+/* Attach the tap to both rings, post every RX buffer, then --ready. */
+static int start_device(struct guest *g)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	int r, ready;
+
+	for (int q = 0; q < NUM_QUEUES; q++) {
+		r = set_backend(g, &g->vq[q], g->tap_fd);
+		if (r < 0)
+			return r;
+	}
+	for (unsigned int id = 0; id < g->opt.bufs; id++)
+		queue_rx_buffer(g, rx, id);
+	r = publish_and_notify(g, rx);
+	if (r < 0)
+		return r;
+
+	if (!g->opt.ready_path)
+		return 0;
+	ready = open(g->opt.ready_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (ready < 0)
+		return fail(g, -errno, "%s: %s", g->opt.ready_path, strerror(errno));
+	close(ready);
+	return 0;
+}
+
+/* ---- teardown and dirty-log check ---- */
+
+/*
+ * Detach the tap from both rings, as QEMU stops a device, then read back
+ * where vhost stopped in the RX avail ring: every buffer it took must be
+ * in the used ring, or buffers were lost.
+ */
+static int detach_backends(struct guest *g)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	struct vhost_vring_state base = { .index = RX_QUEUE };
+	bool rx_was_attached = rx->backend_set;
+	uint16_t used_idx;
+	int r = 0;
+
+	for (int q = 0; q < NUM_QUEUES; q++) {
+		if (g->vq[q].backend_set) {
+			int detach = set_backend(g, &g->vq[q], -1);
+
+			if (!r)
+				r = detach;
+		}
+	}
+	if (r < 0 || !rx_was_attached)
+		return r;
+
+	r = VHOST_IOCTL(g, VHOST_GET_VRING_BASE, RX_QUEUE, &base);
+	if (r < 0)
+		return r;
+	used_idx = le16toh(__atomic_load_n(&rx->used->idx, __ATOMIC_ACQUIRE));
+	if ((uint16_t)base.num != used_idx)
+		return mismatch(g, "teardown: vhost took RX avail entries up to %u but returned used entries up to %u",
+				base.num & 0xffff, used_idx);
+	return 0;
+}
+
+/*
+ * Every page vhost wrote a frame into must be marked dirty, and so must
+ * the RX used ring.  Run once the backend is detached: vhost may publish
+ * a used entry before it logs the buffer, as the log only has to be
+ * complete when the device has stopped.
+ */
+static int check_dirty_log(struct guest *g, unsigned int *marked,
+			   unsigned int *pages)
+{
+	uint64_t used_gpa = g->vq[RX_QUEUE].used_gpa;
+	uint64_t first_missing = 0;
+	unsigned int missing_buf = 0;
+
+	*marked = *pages = 0;
+	for (unsigned int id = 0; id < g->opt.bufs; id++) {
+		uint64_t start = gpa_of(buf_offset(g, id));
+
+		if (!g->written[id])
+			continue;
+		for (uint64_t gpa = start; gpa < start + g->written[id];
+		     gpa += GUEST_PAGE_SIZE) {
+			(*pages)++;
+			if (page_is_dirty(g, gpa)) {
+				(*marked)++;
+			} else if (!first_missing) {
+				first_missing = gpa;
+				missing_buf = id;
+			}
+		}
+	}
+	if (first_missing)
+		return mismatch(g, "dirty log: %u of %u filled buffer pages marked; buffer %u's page at GPA 0x%" PRIx64 " is not",
+				*marked, *pages, missing_buf, first_missing);
+	if (!page_is_dirty(g, used_gpa))
+		return mismatch(g, "dirty log: the RX used ring page at GPA 0x%" PRIx64 " is not marked",
+				used_gpa);
+	return 0;
+}
+
+static void guest_init(struct guest *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->vhost_fd = g->tap_fd = -1;
+	for (int q = 0; q < NUM_QUEUES; q++)
+		g->vq[q].kick_fd = g->vq[q].call_fd = g->vq[q].err_fd = -1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Closing /dev/vhost-net first stops vhost before its memory goes away. */
+static void guest_release(struct guest *g)
+{
+	close_fd(&g->vhost_fd);
+	close_fd(&g->tap_fd);
+	for (int q = 0; q < NUM_QUEUES; q++) {
+		close_fd(&g->vq[q].kick_fd);
+		close_fd(&g->vq[q].call_fd);
+		close_fd(&g->vq[q].err_fd);
+	}
+	if (g->log)
+		munmap(g->log, g->log_size);
+	if (g->mem)
+		munmap(g->mem, g->mem_size);
+	free(g->posted);
+	free(g->written);
+}
+
+/* Print and forget the recorded failure: checks to stdout, the rest to stderr. */
+static void report_failure(struct guest *g)
+{
+	if (g->mismatch)
+		printf("%s\n", g->diag);
+	else
+		fprintf(stderr, "vguest: %s\n", g->diag);
+	g->diag[0] = '\0';
+	g->mismatch = false;
+}
+
+/* Set up, receive, tear down; the exit status. */
+static int run_rx(struct guest *g)
+{
+	unsigned int marked, pages;
+	int status = 1, r;
+
+	r = map_guest_memory(g);
+	if (r < 0)
+		goto fail;
+	if (g->opt.log_dirty) {
+		r = map_dirty_log(g);
+		if (r < 0)
+			goto fail;
+	}
+	r = setup_vhost(g);
+	if (r < 0)
+		goto fail;
+	r = open_tap(g);
+	if (r < 0)
+		goto fail;
+	r = start_device(g);
+	if (r < 0)
+		goto fail;
+	r = receive_frames(g);
+	if (r < 0)
+		goto fail;
+	printf("received %u frames of %zu bytes intact; used-ring entries %" PRIu64 "; buffers recycled %" PRIu64 "\n",
+	       g->frames, g->opt.frame_len, g->used_entries, g->recycled);
+	status = 0;
+	goto teardown;
+
+fail:
+	report_failure(g);
+teardown:
+	r = detach_backends(g);
+	if (!r && !status && g->opt.log_dirty) {
+		r = check_dirty_log(g, &marked, &pages);
+		if (!r)
+			printf("dirty log: %u of %u filled buffer pages marked\n",
+			       marked, pages);
+	}
+	if (r < 0) {
+		report_failure(g);
+		status = 1;
+	}
+	guest_release(g);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct guest g;
+	int r;
+
+	/* Lines in order when stdout and stderr share a pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	guest_init(&g);
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "rx")) {
+		usage(stderr);
+		return 2;
+	}
+	r = parse_rx_args(&g, argc - 1, argv + 1);
+	if (r > 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (r < 0) {
+		fprintf(stderr, "vguest rx: %s (see vguest --help)\n", g.diag);
+		return 2;
+	}
+	return run_rx(&g);
+}
