@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * zcrxctl's command line, parsed into a struct zcrxctl_cmd with no D-Bus
+ * and no printing, so that every command and every error is unit-tested.
+ *
+ *   zcrxctl [-j|--json] [-p|--pretty] [--system|--address ADDR] COMMAND ...
+ *
+ * Global options come before COMMAND.  Commands and keywords are whole
+ * words: unlike iproute2, no prefix is accepted ("sh" is not "show"), so
+ * that scripts keep working when words are added.
+ */
+#ifndef ZCRX_CLI_ARGS_H
+#define ZCRX_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The D-Bus API, version 1 (daemon/DBUS-API.md). */
+#define ZCRXCTL_BUS_NAME "org.zcrx.zcrx1"
+#define ZCRXCTL_MANAGER_PATH "/org/zcrx/zcrx1"
+#define ZCRXCTL_MANAGER_INTERFACE "org.zcrx.zcrx1.Manager"
+#define ZCRXCTL_BINDING_INTERFACE "org.zcrx.zcrx1.Binding"
+#define ZCRXCTL_BINDING_PATH_PREFIX "/org/zcrx/zcrx1/binding/"
+
+/* IFNAMSIZ, without net/if.h in every user. */
+#define ZCRXCTL_IFNAMSIZ 16
+#define ZCRXCTL_QUEUE_MAX 65535
+/* The prefix, a uint32 in decimal (10 digits) and the NUL. */
+#define ZCRXCTL_BINDING_PATH_SIZE (sizeof(ZCRXCTL_BINDING_PATH_PREFIX) + 10)
+
+/* iproute2's exit statuses. */
+enum zcrxctl_exit_status {
+	ZCRXCTL_EXIT_OK = 0,
+	ZCRXCTL_EXIT_USAGE = 1,		/* also local failures (memory, output) */
+	ZCRXCTL_EXIT_REFUSED = 2,	/* the daemon, kernel or bus said no */
+};
+
+enum zcrxctl_command {
+	ZCRXCTL_COMMAND_NONE,		/* global --help or --version only */
+	ZCRXCTL_COMMAND_BIND,
+	ZCRXCTL_COMMAND_UNBIND,
+	ZCRXCTL_COMMAND_SHOW,
+	ZCRXCTL_COMMAND_STATS,
+	ZCRXCTL_COMMAND_MONITOR,
+	ZCRXCTL_COMMAND_RELOAD,
+};
+
+struct zcrxctl_bind_args {
+	char nic[ZCRXCTL_IFNAMSIZ];
+	char macvtap[ZCRXCTL_IFNAMSIZ];
+	uint32_t queue;
+	const char *fallback;		/* "copy", "drop", or NULL: not given */
+	bool has_low_watermark;
+	uint32_t low_watermark;
+	bool persist;			/* false with no-persist */
+};
+
+struct zcrxctl_cmd {
+	enum zcrxctl_command command;
+	bool help;			/* print command's usage, exit 0 */
+	bool version;
+	bool json;
+	bool pretty;
+	const char *bus_address;	/* --address, points into argv; NULL: system bus */
+
+	struct zcrxctl_bind_args bind;	/* bind */
+
+	/* unbind BINDING; show and stats [BINDING] */
+	bool has_binding;
+	uint32_t binding_id;
+	char binding_path[ZCRXCTL_BINDING_PATH_SIZE];
+};
+
+int zcrxctl_parse_args(int argc, char *const argv[], struct zcrxctl_cmd *ret,
+		       char **ret_error);
+const char *zcrxctl_usage(enum zcrxctl_command command);
+const char *zcrxctl_command_name(enum zcrxctl_command command);
+
+const char *zcrxctl_ifname_problem(const char *name);
+int zcrxctl_parse_binding(const char *text, uint32_t *ret_id);
+int zcrxctl_binding_path(uint32_t id, char path[static ZCRXCTL_BINDING_PATH_SIZE]);
+
+#endif
