@@ -219,6 +219,9 @@ static void find_duplicate(const char *text, struct scan_frame *frame,
 {
 	struct key_span *k = frame->keys;
 
+	/* Fewer than two keys: nothing to compare (and keys may be NULL). */
+	if (frame->n_keys < 2)
+		return;
 	/* Sorting, not pairwise compares: a 1 MiB file can hold 10^5 keys. */
 	qsort_r(k, frame->n_keys, sizeof(*k), key_span_cmp, (void *)text);
 	for (size_t i = 1; i < frame->n_keys; i++)

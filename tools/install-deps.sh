@@ -10,7 +10,7 @@ KERNEL_SOURCE_VERSION=${KERNEL_SOURCE_VERSION:-6.12.117-1~deb12u1}
 PACKAGES="
 	build-essential autoconf automake libtool pkg-config autoconf-archive
 	libmnl-dev libnl-3-dev libnl-route-3-dev libsystemd-dev libjson-c-dev
-	dbus dbus-daemon libdbus-1-dev systemd
+	dbus dbus-daemon libdbus-1-dev systemd libglib2.0-bin util-linux
 	bc flex bison libelf-dev libssl-dev cpio ccache xz-utils kmod
 	python3 python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static iproute2

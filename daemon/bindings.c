@@ -1,0 +1,1509 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zcrxd's table of bindings: see bindings.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "bindings.h"
+#include "links.h"
+#include "state-file.h"
+
+/* A refused bind of a wanted binding is tried again after this long
+ * (or at once when a link comes or changes). */
+#define RETRY_BIND_NS (10 * 1000 * ZCRX_NSEC_PER_MSEC)
+/* Unbound by the kernel (a device or vhost went away): the binding is
+ * made again after this pause, which also lets the link cache catch up
+ * with a device that is gone; a link that comes back ends the pause. */
+#define RETRY_GONE_NS (1000 * ZCRX_NSEC_PER_MSEC)
+/* At most one low-buffers warning per binding per this long. */
+#define LOW_BUFFERS_LOG_INTERVAL_NS (10 * 1000 * ZCRX_NSEC_PER_MSEC)
+
+#define DESCRIBE_MAX 96
+/* A wanted binding's description names the state file's path. */
+#define SOURCE_MAX 4200
+#define WANTED_DESC_MAX (DESCRIBE_MAX + SOURCE_MAX)
+
+TAILQ_HEAD(binding_list, zcrxd_binding);
+TAILQ_HEAD(wanted_list, zcrxd_wanted);
+
+struct zcrxd_bindings {
+	sd_event *event;
+	char *state_dir;
+	struct zcrx_config *config;		/* NULL until the first apply */
+	struct zcrx_links *links;
+	sd_event_source *links_source;
+	struct zcrx_nl *nl;			/* NULL: no zcrx family (yet) */
+	struct zcrx_nl *events;
+	sd_event_source *events_source;
+	struct binding_list bindings;		/* in id order */
+	size_t n_bindings;
+	struct wanted_list config_wanted;	/* zcrxd.conf's, in file order */
+	struct wanted_list runtime_wanted;	/* the state file's */
+	const struct zcrxd_bindings_ops *ops;
+	void *userdata;
+	bool family_missing_logged;
+	char *sample_problem;			/* last one logged */
+};
+
+/* ---- logging, errors ---- */
+
+void zcrxd_log(int priority, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* One message, one journal entry. */
+	for (char *p = buf; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	fprintf(stderr, "<%d>%s\n", LOG_PRI(priority), buf);
+}
+
+int zcrxd_error_set(struct zcrxd_error *error, enum zcrxd_error_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	error->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(error->message, sizeof(error->message), fmt, ap);
+	va_end(ap);
+	switch (kind) {
+	case ZCRXD_ERROR_NONE:
+		return 0;
+	case ZCRXD_ERROR_INVALID_ARGS:
+		return -EINVAL;
+	case ZCRXD_ERROR_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case ZCRXD_ERROR_NO_SUCH_DEVICE:
+		return -ENODEV;
+	case ZCRXD_ERROR_UNKNOWN_OBJECT:
+		return -ENOENT;
+	case ZCRXD_ERROR_KERNEL:
+	case ZCRXD_ERROR_FAILED:
+		break;
+	}
+	return -EIO;
+}
+
+const char *zcrxd_origin_to_string(enum zcrxd_origin origin)
+{
+	switch (origin) {
+	case ZCRXD_ORIGIN_CONFIG:
+		return "config";
+	case ZCRXD_ORIGIN_RUNTIME:
+		return "runtime";
+	case ZCRXD_ORIGIN_KERNEL:
+		return "kernel";
+	}
+	return "unknown";
+}
+
+/* "<strerror>: <extack text>", or the strerror alone. */
+static const char *kernel_error_text(const struct zcrxd_bindings *t, int r, char *buf, size_t size)
+{
+	char extack[ZCRX_NL_ERROR_TEXT_MAX];
+
+	if (t->nl)
+		zcrx_nl_last_error_text(t->nl, extack, sizeof(extack));
+	else
+		extack[0] = '\0';
+	if (extack[0])
+		snprintf(buf, size, "%s: %s", strerror(-r), extack);
+	else
+		snprintf(buf, size, "%s", strerror(-r));
+	return buf;
+}
+
+static int set_kernel_error(const struct zcrxd_bindings *t, int r, struct zcrxd_error *error)
+{
+	char text[ZCRX_NL_ERROR_TEXT_MAX + 64];
+
+	return zcrxd_error_set(error, ZCRXD_ERROR_KERNEL, "%s",
+			       kernel_error_text(t, r, text, sizeof(text)));
+}
+
+static const char *binding_describe(const struct zcrxd_binding *b, char *buf, size_t size)
+{
+	snprintf(buf, size, "binding %" PRIu32 " (%s queue %" PRIu32 " -> %s)", b->id,
+		 b->props.nic[0] ? b->props.nic : "?", b->props.queue,
+		 b->props.macvtap[0] ? b->props.macvtap : "?");
+	return buf;
+}
+
+static const char *wanted_source(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				 char *buf, size_t size)
+{
+	if (w->origin == ZCRXD_ORIGIN_CONFIG)
+		snprintf(buf, size, "bindings[%zu] of the configuration", w->config_index);
+	else
+		snprintf(buf, size, "runtime binding saved in %s/%s", t->state_dir,
+			 ZCRX_STATE_FILE);
+	return buf;
+}
+
+static const char *wanted_describe(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				   char *buf, size_t size)
+{
+	char source[SOURCE_MAX];
+
+	snprintf(buf, size, "%s queue %" PRIu32 " -> %s (%s)", w->conf.nic, w->conf.queue,
+		 w->conf.macvtap, wanted_source(t, w, source, sizeof(source)));
+	return buf;
+}
+
+static uint64_t now_ns(const struct zcrxd_bindings *t)
+{
+	uint64_t usec;
+
+	if (sd_event_now(t->event, CLOCK_MONOTONIC, &usec) < 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	}
+	return usec * 1000ULL;
+}
+
+static const struct zcrx_policy_params *policy_defaults(const struct zcrxd_bindings *t)
+{
+	static struct zcrx_policy_params defaults;
+	static bool initialized;
+
+	if (t->config)
+		return &t->config->policy;
+	if (!initialized) {
+		zcrx_policy_params_default(&defaults);
+		initialized = true;
+	}
+	return &defaults;
+}
+
+/* ---- the table ---- */
+
+static uint64_t info_value(const struct zcrxd_binding *b, int attr)
+{
+	return zcrx_binding_has(&b->info, attr) ? b->info.value[attr] : 0;
+}
+
+static double rate_of(const struct zcrx_rate_window *w)
+{
+	double v;
+
+	return zcrx_rate_get(w, &v) == 0 && v >= 0 ? v : 0;
+}
+
+static void binding_name(const struct zcrxd_bindings *t, int ifindex, const char *wanted_name,
+			 char name[static ZCRX_IFNAMSIZ])
+{
+	if (ifindex > 0 && zcrx_links_name(t->links, ifindex, name, ZCRX_IFNAMSIZ) == 0)
+		return;
+	/* The link cache does not know it (yet): what we were told. */
+	snprintf(name, ZCRX_IFNAMSIZ, "%s", wanted_name ? wanted_name : "");
+}
+
+/* Recompute the D-Bus view of @b from the kernel's data and the rates. */
+static void binding_refresh(struct zcrxd_binding *b)
+{
+	const struct zcrxd_bindings *t = b->table;
+	struct zcrxd_binding_props *p = &b->props;
+	const char *s;
+	double zc, copy, drop, total;
+
+	p->id = b->id;
+	p->nic_ifindex = info_value(b, ZCRX_A_BINDING_IFINDEX);
+	p->queue = info_value(b, ZCRX_A_BINDING_QUEUE_ID);
+	p->macvtap_ifindex = info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
+	p->low_watermark = info_value(b, ZCRX_A_BINDING_LOW_WATERMARK);
+	binding_name(t, p->nic_ifindex, b->wanted ? b->wanted->conf.nic : NULL, p->nic);
+	binding_name(t, p->macvtap_ifindex, b->wanted ? b->wanted->conf.macvtap : NULL,
+		     p->macvtap);
+	s = zcrx_binding_value_name(ZCRX_A_BINDING_FALLBACK,
+				    info_value(b, ZCRX_A_BINDING_FALLBACK));
+	p->fallback = s ? s : "unknown";
+	s = zcrx_binding_value_name(ZCRX_A_BINDING_STATE, info_value(b, ZCRX_A_BINDING_STATE));
+	p->state = s ? s : "unknown";
+	p->policy_level = b->origin == ZCRXD_ORIGIN_KERNEL ?
+		zcrx_policy_level_to_string(ZCRX_POLICY_LEVEL_NORMAL) :
+		zcrx_policy_level_to_string(b->level);
+	p->origin = zcrxd_origin_to_string(b->origin);
+	p->buffers_posted = info_value(b, ZCRX_A_BINDING_BUFFERS_POSTED);
+	p->buffers_filled = info_value(b, ZCRX_A_BINDING_BUFFERS_FILLED);
+	p->buffers_returned = info_value(b, ZCRX_A_BINDING_BUFFERS_RETURNED);
+	p->buffers_in_flight = info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT);
+	p->rx_zerocopy_packets = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_PACKETS);
+	p->rx_copy_packets = info_value(b, ZCRX_A_BINDING_RX_COPY_PACKETS);
+	p->rx_dropped_packets = info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS);
+	p->pinned_bytes = info_value(b, ZCRX_A_BINDING_PINNED_BYTES);
+	p->posted_per_sec = rate_of(&b->posted);
+	p->filled_per_sec = rate_of(&b->filled);
+	p->returned_per_sec = rate_of(&b->returned);
+	p->starved_per_sec = rate_of(&b->starved);
+	zc = rate_of(&b->rx_zerocopy);
+	copy = rate_of(&b->rx_copy);
+	drop = rate_of(&b->rx_dropped);
+	total = zc + copy + drop;
+	p->zerocopy_share = total > 0 ? zc / total : 0;
+	p->copy_share = total > 0 ? copy / total : 0;
+	p->drop_share = total > 0 ? drop / total : 0;
+}
+
+static void binding_publish(struct zcrxd_binding *b)
+{
+	struct zcrxd_bindings *t = b->table;
+
+	binding_refresh(b);
+	if (t->ops && t->ops->changed)
+		t->ops->changed(b, t->userdata);
+}
+
+static void binding_rates_init(struct zcrxd_binding *b)
+{
+	uint64_t window = b->params.window_ns;
+
+	zcrx_rate_init(&b->posted, window);
+	zcrx_rate_init(&b->filled, window);
+	zcrx_rate_init(&b->returned, window);
+	zcrx_rate_init(&b->starved, window);
+	zcrx_rate_init(&b->rx_zerocopy, window);
+	zcrx_rate_init(&b->rx_copy, window);
+	zcrx_rate_init(&b->rx_dropped, window);
+}
+
+/*
+ * Recompute @b's policy parameters from the configuration's defaults and
+ * its overrides, and start or update its policy.  @was_kernel: the policy
+ * was not running (the binding was not ours).
+ */
+static void binding_update_params(struct zcrxd_binding *b, bool was_kernel)
+{
+	const struct zcrxd_bindings *t = b->table;
+	struct zcrx_policy_params params;
+	char desc[DESCRIBE_MAX];
+	int r;
+
+	if (b->origin == ZCRXD_ORIGIN_KERNEL) {
+		params = *policy_defaults(t);
+	} else {
+		zcrx_config_binding_policy(policy_defaults(t), &b->overrides, &params);
+	}
+	if (params.window_ns != b->params.window_ns) {
+		b->params.window_ns = params.window_ns;
+		binding_rates_init(b);
+	}
+	if (b->origin == ZCRXD_ORIGIN_KERNEL) {
+		b->params = params;
+		b->level = ZCRX_POLICY_LEVEL_NORMAL;
+		return;
+	}
+	if (was_kernel)
+		r = zcrx_policy_init(&b->policy, &params);
+	else
+		r = zcrx_policy_update_params(&b->policy, &params);
+	if (r < 0) {
+		/* The parser and the D-Bus checks make this unreachable. */
+		zcrxd_log(LOG_ERR, "%s: invalid policy parameters, policy not updated",
+			  binding_describe(b, desc, sizeof(desc)));
+		return;
+	}
+	b->params = params;
+	b->level = b->policy.level;
+}
+
+static void binding_insert(struct zcrxd_bindings *t, struct zcrxd_binding *b)
+{
+	struct zcrxd_binding *other;
+
+	TAILQ_FOREACH(other, &t->bindings, link)
+		if (other->id > b->id)
+			break;
+	if (other)
+		TAILQ_INSERT_BEFORE(other, b, link);
+	else
+		TAILQ_INSERT_TAIL(&t->bindings, b, link);
+	t->n_bindings++;
+}
+
+static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
+					 const struct zcrx_binding_info *info,
+					 enum zcrxd_origin origin, struct zcrxd_wanted *w,
+					 const struct zcrx_config_binding *overrides)
+{
+	struct zcrxd_binding *b;
+
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->table = t;
+	b->id = info->value[ZCRX_A_BINDING_ID];
+	snprintf(b->path, sizeof(b->path), "%s/%" PRIu32, ZCRXD_BINDING_PATH_PREFIX, b->id);
+	b->info = *info;
+	b->origin = origin;
+	b->wanted = w;
+	if (overrides)
+		b->overrides = *overrides;
+	b->params.window_ns = 0;	/* makes binding_update_params() init the rates */
+	binding_update_params(b, true);
+	binding_refresh(b);
+	binding_insert(t, b);
+	if (t->ops && t->ops->added)
+		t->ops->added(b, t->userdata);
+	return b;
+}
+
+static void binding_remove(struct zcrxd_bindings *t, struct zcrxd_binding *b)
+{
+	if (t->ops && t->ops->removing)
+		t->ops->removing(b, t->userdata);
+	TAILQ_REMOVE(&t->bindings, b, link);
+	t->n_bindings--;
+	free(b);
+}
+
+struct zcrxd_binding *zcrxd_bindings_find(struct zcrxd_bindings *t, uint32_t id)
+{
+	struct zcrxd_binding *b;
+
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (b->id == id)
+			return b;
+	return NULL;
+}
+
+struct zcrxd_binding *zcrxd_bindings_find_path(struct zcrxd_bindings *t, const char *path)
+{
+	size_t len = strlen(ZCRXD_BINDING_PATH_PREFIX);
+	const char *digits;
+	uint64_t id = 0;
+
+	if (strncmp(path, ZCRXD_BINDING_PATH_PREFIX, len) || path[len] != '/')
+		return NULL;
+	digits = path + len + 1;
+	/* The id in decimal, as written by binding_add(): no sign, no
+	 * leading zero, no escape. */
+	if (digits[0] < '1' || digits[0] > '9' || strlen(digits) > 10)
+		return NULL;
+	for (const char *p = digits; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return NULL;
+		id = id * 10 + (uint64_t)(*p - '0');
+	}
+	if (id > UINT32_MAX)
+		return NULL;
+	return zcrxd_bindings_find(t, id);
+}
+
+struct zcrxd_binding *zcrxd_bindings_first(struct zcrxd_bindings *t)
+{
+	return TAILQ_FIRST(&t->bindings);
+}
+
+struct zcrxd_binding *zcrxd_bindings_next(struct zcrxd_binding *b)
+{
+	return TAILQ_NEXT(b, link);
+}
+
+size_t zcrxd_bindings_count(const struct zcrxd_bindings *t)
+{
+	return t->n_bindings;
+}
+
+bool zcrxd_bindings_have_family(const struct zcrxd_bindings *t)
+{
+	return t->nl != NULL;
+}
+
+const struct zcrx_config *zcrxd_bindings_config(const struct zcrxd_bindings *t)
+{
+	return t->config;
+}
+
+static struct zcrxd_binding *find_tuple(struct zcrxd_bindings *t, int nic_ifindex, uint32_t queue,
+					int macvtap_ifindex)
+{
+	struct zcrxd_binding *b;
+
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (info_value(b, ZCRX_A_BINDING_IFINDEX) == (uint64_t)nic_ifindex &&
+		    info_value(b, ZCRX_A_BINDING_QUEUE_ID) == queue &&
+		    info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX) == (uint64_t)macvtap_ifindex)
+			return b;
+	return NULL;
+}
+
+static struct zcrxd_binding *binding_of_wanted(struct zcrxd_bindings *t,
+					       const struct zcrxd_wanted *w)
+{
+	struct zcrxd_binding *b;
+
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (b->wanted == w)
+			return b;
+	return NULL;
+}
+
+/* ---- wanted bindings, the state file ---- */
+
+static void wanted_free(struct zcrxd_wanted *w)
+{
+	if (!w)
+		return;
+	free(w->last_problem);
+	free(w);
+}
+
+static struct zcrxd_wanted *wanted_new(const struct zcrx_config_binding *conf,
+				       enum zcrxd_origin origin, size_t config_index)
+{
+	struct zcrxd_wanted *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->conf = *conf;
+	w->origin = origin;
+	w->config_index = config_index;
+	return w;
+}
+
+/* Forget @w: the binding it made, if any, is no longer wanted. */
+static void wanted_drop(struct zcrxd_bindings *t, struct wanted_list *list, struct zcrxd_wanted *w)
+{
+	struct zcrxd_binding *b = binding_of_wanted(t, w);
+
+	if (b)
+		b->wanted = NULL;
+	TAILQ_REMOVE(list, w, link);
+	wanted_free(w);
+}
+
+/* Log @w's problem unless it was the last one logged. */
+static void __attribute__((format(printf, 4, 5)))
+wanted_problem(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int priority, const char *fmt, ...)
+{
+	char desc[WANTED_DESC_MAX];
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (w->last_problem && !strcmp(w->last_problem, text))
+		return;
+	free(w->last_problem);
+	w->last_problem = strdup(text);
+	zcrxd_log(priority, "%s: %s", wanted_describe(t, w, desc, sizeof(desc)), text);
+}
+
+static bool same_binding(const struct zcrx_config_binding *a, const struct zcrx_config_binding *b)
+{
+	return !strcmp(a->nic, b->nic) && a->queue == b->queue && !strcmp(a->macvtap, b->macvtap);
+}
+
+/*
+ * Save the runtime bindings, leaving out @skip and adding @extra (either
+ * may be NULL); @replace_for/@replacement swap one entry's data.
+ */
+static int state_save(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
+		      const struct zcrx_config_binding *extra,
+		      const struct zcrxd_wanted *replace_for,
+		      const struct zcrx_config_binding *replacement)
+{
+	struct zcrx_config_binding *array;
+	struct zcrxd_wanted *w;
+	size_t n = 0, size = 1;
+	int r;
+
+	TAILQ_FOREACH(w, &t->runtime_wanted, link)
+		size++;
+	array = calloc(size, sizeof(*array));
+	if (!array)
+		return -ENOMEM;
+	TAILQ_FOREACH(w, &t->runtime_wanted, link) {
+		if (w == skip || w->dropping)
+			continue;
+		array[n++] = w == replace_for && replacement ? *replacement : w->conf;
+	}
+	if (extra)
+		array[n++] = *extra;
+	r = zcrx_state_save(t->state_dir, array, n);
+	free(array);
+	return r;
+}
+
+/* For internal changes, which have nobody to report to. */
+static void state_save_logged(struct zcrxd_bindings *t)
+{
+	int r = state_save(t, NULL, NULL, NULL, NULL);
+
+	if (r < 0)
+		zcrxd_log(LOG_ERR, "cannot save %s/%s: %s", t->state_dir, ZCRX_STATE_FILE,
+			  strerror(-r));
+}
+
+void zcrxd_bindings_load_state(struct zcrxd_bindings *t)
+{
+	struct zcrx_config_binding *array = NULL;
+	char *error = NULL;
+	size_t n = 0;
+	int r;
+
+	r = zcrx_state_load(t->state_dir, &array, &n, &error);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; "
+			  "the file is replaced at the next change",
+			  t->state_dir, ZCRX_STATE_FILE, error ? error : strerror(-r));
+		free(error);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct zcrxd_wanted *w = wanted_new(&array[i], ZCRXD_ORIGIN_RUNTIME, 0);
+
+		if (!w) {
+			zcrxd_log(LOG_ERR, "out of memory loading the runtime bindings");
+			break;
+		}
+		TAILQ_INSERT_TAIL(&t->runtime_wanted, w, link);
+	}
+	if (n)
+		zcrxd_log(LOG_INFO, "%zu runtime binding(s) in %s/%s", n, t->state_dir,
+			  ZCRX_STATE_FILE);
+	free(array);
+}
+
+/* ---- talking to the kernel ---- */
+
+static void counters_sample(const struct zcrxd_binding *b, struct zcrx_counters_sample *c)
+{
+	*c = (struct zcrx_counters_sample){
+		.binding_id = b->id,
+		.fallback = info_value(b, ZCRX_A_BINDING_FALLBACK),
+		.state = info_value(b, ZCRX_A_BINDING_STATE),
+		.buffers_posted = info_value(b, ZCRX_A_BINDING_BUFFERS_POSTED),
+		.buffers_filled = info_value(b, ZCRX_A_BINDING_BUFFERS_FILLED),
+		.buffers_returned = info_value(b, ZCRX_A_BINDING_BUFFERS_RETURNED),
+		.buffers_in_flight = info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
+		.rx_zerocopy_packets = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_PACKETS),
+		.rx_copy_packets = info_value(b, ZCRX_A_BINDING_RX_COPY_PACKETS),
+		.rx_dropped_packets = info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS),
+		.pinned_bytes = info_value(b, ZCRX_A_BINDING_PINNED_BYTES),
+	};
+}
+
+/* Make the kernel's low watermark the one @b's policy parameters say. */
+static void binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_binding *b)
+{
+	struct zcrx_binding_info changes = { 0 };
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
+	uint64_t old = info_value(b, ZCRX_A_BINDING_LOW_WATERMARK);
+	int r;
+
+	if (!t->nl || b->origin == ZCRXD_ORIGIN_KERNEL || old == b->params.low_watermark)
+		return;
+	zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK, b->params.low_watermark);
+	r = zcrx_nl_set(t->nl, b->id, &changes);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "%s: cannot set the low watermark to %" PRIu32 ": %s",
+			  binding_describe(b, desc, sizeof(desc)), b->params.low_watermark,
+			  kernel_error_text(t, r, text, sizeof(text)));
+		return;
+	}
+	zcrx_binding_set(&b->info, ZCRX_A_BINDING_LOW_WATERMARK, b->params.low_watermark);
+	zcrxd_log(LOG_INFO, "%s: low watermark %" PRIu64 " -> %" PRIu32,
+		  binding_describe(b, desc, sizeof(desc)), old, b->params.low_watermark);
+}
+
+/* Set the kernel's fallback as the policy decided. */
+static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_binding *b,
+				   const struct zcrx_policy_decision *d)
+{
+	struct zcrx_binding_info changes = { 0 };
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64], rate[64];
+	const char *old = zcrx_fallback_to_string(info_value(b, ZCRX_A_BINDING_FALLBACK));
+	const char *new = zcrx_fallback_to_string(d->fallback);
+	const char *reason = zcrx_policy_reason_to_string(d->reason);
+	int r;
+
+	zcrx_binding_set(&changes, ZCRX_A_BINDING_FALLBACK, d->fallback);
+	r = zcrx_nl_set(t->nl, b->id, &changes);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "%s: policy (%s) cannot set fallback %s: %s",
+			  binding_describe(b, desc, sizeof(desc)), reason, new,
+			  kernel_error_text(t, r, text, sizeof(text)));
+		return;
+	}
+	zcrx_binding_set(&b->info, ZCRX_A_BINDING_FALLBACK, d->fallback);
+	if (d->rate_known)
+		snprintf(rate, sizeof(rate), "%.0f", d->starved_per_sec);
+	else
+		snprintf(rate, sizeof(rate), "unknown");
+	zcrxd_log(LOG_NOTICE, "%s: fallback %s -> %s (%s; level %s, %s starved frames/s, "
+		  "%" PRIu64 " buffers in flight)",
+		  binding_describe(b, desc, sizeof(desc)), old, new, reason,
+		  zcrx_policy_level_to_string(d->level), rate, d->buffers_in_flight);
+	if (t->ops && t->ops->fallback_changed)
+		t->ops->fallback_changed(b, old, new, reason, t->userdata);
+}
+
+/* One sampling period of one binding; b->info holds the fresh dump. */
+static void binding_sample(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint64_t now)
+{
+	struct zcrx_counters_sample c;
+	struct zcrx_policy_decision d;
+	int r;
+
+	counters_sample(b, &c);
+	zcrx_rate_add(&b->posted, now, c.buffers_posted);
+	zcrx_rate_add(&b->filled, now, c.buffers_filled);
+	zcrx_rate_add(&b->returned, now, c.buffers_returned);
+	zcrx_rate_add(&b->starved, now, c.rx_copy_packets + c.rx_dropped_packets);
+	zcrx_rate_add(&b->rx_zerocopy, now, c.rx_zerocopy_packets);
+	zcrx_rate_add(&b->rx_copy, now, c.rx_copy_packets);
+	zcrx_rate_add(&b->rx_dropped, now, c.rx_dropped_packets);
+	if (b->origin == ZCRXD_ORIGIN_KERNEL)
+		return;
+	r = zcrx_policy_sample(&b->policy, now, &c, &d);
+	if (r < 0)
+		return;		/* no fallback in the reply: nothing to decide on */
+	b->level = d.level;
+	if (r > 0)
+		binding_apply_decision(t, b, &d);
+}
+
+/*
+ * The kernel binding @b is gone (@reason: ZCRX_UNBIND_REASON_*, 0 if not
+ * known): log it, decide what becomes of what wanted it, drop it.
+ */
+static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint32_t reason)
+{
+	const char *why = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
+	struct zcrxd_wanted *w = b->wanted;
+	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX];
+
+	binding_describe(b, desc, sizeof(desc));
+	if (!w) {
+		zcrxd_log(LOG_INFO, "%s unbound by the kernel (%s)", desc,
+			  why ? why : "event lost, gone from the dump");
+		binding_remove(t, b);
+		return;
+	}
+	wanted_describe(t, w, wdesc, sizeof(wdesc));
+	if (reason == ZCRX_UNBIND_REASON_REQUEST) {
+		/* Someone unbound it outside zcrxd: respect that. */
+		if (w->origin == ZCRXD_ORIGIN_CONFIG) {
+			w->suppressed = true;
+			zcrxd_log(LOG_NOTICE, "%s unbound outside zcrxd; %s is not bound again "
+				  "until the next reload", desc, wdesc);
+		} else {
+			zcrxd_log(LOG_NOTICE, "%s unbound outside zcrxd; forgetting %s", desc,
+				  wdesc);
+			b->wanted = NULL;
+			TAILQ_REMOVE(&t->runtime_wanted, w, link);
+			wanted_free(w);
+			state_save_logged(t);
+		}
+	} else {
+		zcrxd_log(LOG_NOTICE, "%s unbound by the kernel (%s); %s is bound again "
+			  "when its devices allow", desc, why ? why : "event lost", wdesc);
+		free(w->last_problem);
+		w->last_problem = NULL;
+		w->retry_after_ns = now_ns(t) + RETRY_GONE_NS;
+	}
+	binding_remove(t, b);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Take in what the dump says: new, changed and vanished bindings. */
+static int sync_from_dump(struct zcrxd_bindings *t)
+{
+	struct zcrx_binding_info *infos = NULL;
+	struct zcrxd_binding *b, *next;
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
+	uint32_t *ids;
+	size_t n = 0;
+	int r;
+
+	r = zcrx_nl_dump_all(t->nl, &infos, &n);
+	if (r < 0) {
+		kernel_error_text(t, r, text, sizeof(text));
+		if (!t->sample_problem || strcmp(t->sample_problem, text)) {
+			zcrxd_log(LOG_ERR, "cannot dump the kernel's bindings: %s", text);
+			free(t->sample_problem);
+			t->sample_problem = strdup(text);
+		}
+		return r;
+	}
+	if (t->sample_problem) {
+		zcrxd_log(LOG_INFO, "dumping the kernel's bindings works again");
+		free(t->sample_problem);
+		t->sample_problem = NULL;
+	}
+	ids = calloc(n ? n : 1, sizeof(*ids));
+	if (!ids) {
+		free(infos);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!zcrx_binding_has(&infos[i], ZCRX_A_BINDING_ID))
+			continue;
+		ids[i] = infos[i].value[ZCRX_A_BINDING_ID];
+		b = zcrxd_bindings_find(t, ids[i]);
+		if (b) {
+			b->info = infos[i];
+			continue;
+		}
+		b = binding_add(t, &infos[i], ZCRXD_ORIGIN_KERNEL, NULL, NULL);
+		if (b)
+			zcrxd_log(LOG_INFO, "found %s in the kernel",
+				  binding_describe(b, desc, sizeof(desc)));
+	}
+	qsort(ids, n, sizeof(*ids), u32_cmp);
+	for (b = TAILQ_FIRST(&t->bindings); b; b = next) {
+		next = TAILQ_NEXT(b, link);
+		if (!bsearch(&b->id, ids, n, sizeof(*ids), u32_cmp))
+			binding_gone(t, b, 0);
+	}
+	free(ids);
+	free(infos);
+	return 0;
+}
+
+/* ---- reconciliation ---- */
+
+static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, struct zcrxd_wanted *w)
+{
+	bool was_kernel = b->origin == ZCRXD_ORIGIN_KERNEL;
+	enum zcrxd_origin old_origin = b->origin;
+	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX];
+
+	b->origin = w->origin;
+	b->wanted = w;
+	b->overrides = w->conf;
+	binding_update_params(b, was_kernel);
+	free(w->last_problem);
+	w->last_problem = NULL;
+	binding_refresh(b);
+	/* A binding of ours declared again by a reloaded configuration is
+	 * not news. */
+	if (was_kernel || old_origin != w->origin)
+		zcrxd_log(LOG_INFO, "adopted %s: %s", binding_describe(b, desc, sizeof(desc)),
+			  wanted_source(t, w, wdesc, sizeof(wdesc)));
+	binding_apply_low_watermark(t, b);
+	binding_publish(b);
+}
+
+/* Bind what @w wants; its devices exist. */
+static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int nic_ifindex,
+			int macvtap_ifindex, uint64_t now)
+{
+	struct zcrx_binding_info request = { 0 }, info;
+	struct zcrx_policy_params params;
+	struct zcrxd_binding *b;
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
+	uint32_t id;
+	int r;
+
+	zcrx_config_binding_policy(policy_defaults(t), &w->conf, &params);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic_ifindex);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_QUEUE_ID, w->conf.queue);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, macvtap_ifindex);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
+	r = zcrx_nl_bind(t->nl, &request, &id);
+	if (r < 0) {
+		w->retry_after_ns = now + RETRY_BIND_NS;
+		wanted_problem(t, w, LOG_ERR, "cannot bind: %s",
+			       kernel_error_text(t, r, text, sizeof(text)));
+		return;
+	}
+	if (zcrx_nl_get(t->nl, id, &info) < 0) {
+		/* The next sample fills in the rest. */
+		info = request;
+		zcrx_binding_set(&info, ZCRX_A_BINDING_ID, id);
+	}
+	free(w->last_problem);
+	w->last_problem = NULL;
+	b = binding_add(t, &info, w->origin, w, &w->conf);
+	if (!b) {
+		zcrxd_log(LOG_ERR, "out of memory: binding %" PRIu32 " made but not tracked", id);
+		return;
+	}
+	zcrxd_log(LOG_INFO, "bound %s: %s", binding_describe(b, desc, sizeof(desc)),
+		  wanted_source(t, w, text, sizeof(text)));
+}
+
+static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint64_t now)
+{
+	struct zcrxd_binding *b;
+	char desc[DESCRIBE_MAX];
+	int nic, macvtap;
+
+	if (w->suppressed || binding_of_wanted(t, w))
+		return;
+	nic = zcrx_links_ifindex(t->links, w->conf.nic);
+	if (nic < 0) {
+		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.nic);
+		return;
+	}
+	macvtap = zcrx_links_ifindex(t->links, w->conf.macvtap);
+	if (macvtap < 0) {
+		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.macvtap);
+		return;
+	}
+	b = find_tuple(t, nic, w->conf.queue, macvtap);
+	if (b && b->wanted) {
+		/* Declared by zcrxd.conf and kept in the state file too. */
+		wanted_problem(t, w, LOG_WARNING, "already %s",
+			       binding_describe(b, desc, sizeof(desc)));
+		return;
+	}
+	if (b) {
+		binding_adopt(t, b, w);
+		return;
+	}
+	if (now < w->retry_after_ns)
+		return;
+	wanted_bind(t, w, nic, macvtap, now);
+}
+
+/*
+ * Bind what is wanted and missing, adopt what matches.  @reload: also
+ * unbind what the previous configuration declared and this one does not.
+ */
+static void reconcile(struct zcrxd_bindings *t, bool reload)
+{
+	struct zcrxd_binding *b, *next;
+	struct zcrxd_wanted *w;
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
+	uint64_t now = now_ns(t);
+	int r;
+
+	if (!t->nl)
+		return;
+	TAILQ_FOREACH(w, &t->config_wanted, link)
+		reconcile_one(t, w, now);
+	TAILQ_FOREACH(w, &t->runtime_wanted, link)
+		reconcile_one(t, w, now);
+	if (!reload)
+		return;
+	for (b = TAILQ_FIRST(&t->bindings); b; b = next) {
+		next = TAILQ_NEXT(b, link);
+		if (b->origin != ZCRXD_ORIGIN_CONFIG || b->wanted)
+			continue;
+		binding_describe(b, desc, sizeof(desc));
+		r = zcrx_nl_unbind(t->nl, b->id);
+		if (r < 0) {
+			zcrxd_log(LOG_ERR, "%s is no longer declared, but cannot be unbound: %s",
+				  desc, kernel_error_text(t, r, text, sizeof(text)));
+			continue;
+		}
+		zcrxd_log(LOG_INFO, "unbound %s: no longer declared in the configuration", desc);
+		binding_remove(t, b);
+	}
+}
+
+/* ---- events ---- */
+
+static void binding_low_buffers(struct zcrxd_bindings *t, struct zcrxd_binding *b)
+{
+	uint64_t now = now_ns(t);
+	char desc[DESCRIBE_MAX], more[64] = "";
+
+	if (b->low_buffers_logged_ns && now - b->low_buffers_logged_ns < LOW_BUFFERS_LOG_INTERVAL_NS) {
+		b->low_buffers_suppressed++;
+		return;
+	}
+	if (b->low_buffers_suppressed)
+		snprintf(more, sizeof(more), " (%u more since the last warning)",
+			 b->low_buffers_suppressed);
+	zcrxd_log(LOG_WARNING, "%s: low on guest buffers: %" PRIu64 " in flight, low watermark "
+		  "%" PRIu64 "%s", binding_describe(b, desc, sizeof(desc)),
+		  info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
+		  info_value(b, ZCRX_A_BINDING_LOW_WATERMARK), more);
+	b->low_buffers_logged_ns = now;
+	b->low_buffers_suppressed = 0;
+}
+
+static void handle_event(struct zcrxd_bindings *t, const struct zcrx_event *ev)
+{
+	static const int changing[] = {
+		ZCRX_A_BINDING_FALLBACK, ZCRX_A_BINDING_LOW_WATERMARK, ZCRX_A_BINDING_STATE,
+		ZCRX_A_BINDING_BUFFERS_IN_FLIGHT,
+	};
+	struct zcrxd_binding *b;
+	char desc[DESCRIBE_MAX];
+	uint32_t id;
+
+	if (!zcrx_binding_has(&ev->binding, ZCRX_A_BINDING_ID))
+		return;
+	id = ev->binding.value[ZCRX_A_BINDING_ID];
+	b = zcrxd_bindings_find(t, id);
+	if (ev->cmd == ZCRX_CMD_BOUND_NTF && !b) {
+		b = binding_add(t, &ev->binding, ZCRXD_ORIGIN_KERNEL, NULL, NULL);
+		if (b)
+			zcrxd_log(LOG_INFO, "%s made outside zcrxd",
+				  binding_describe(b, desc, sizeof(desc)));
+		return;		/* the reconciliation that follows may adopt it */
+	}
+	if (!b)
+		return;		/* one we already dropped, or never knew */
+	if (ev->cmd == ZCRX_CMD_UNBOUND_NTF) {
+		binding_gone(t, b, ev->reason);
+		return;
+	}
+	/* Counters are taken from the dumps only, so they never go back. */
+	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
+		if (zcrx_binding_has(&ev->binding, changing[i]))
+			zcrx_binding_set(&b->info, changing[i], ev->binding.value[changing[i]]);
+	switch (ev->cmd) {
+	case ZCRX_CMD_FALLBACK_ENGAGED_NTF:
+		zcrx_binding_set(&b->info, ZCRX_A_BINDING_STATE, ZCRX_STATE_FALLBACK);
+		break;
+	case ZCRX_CMD_FALLBACK_CLEARED_NTF:
+		zcrx_binding_set(&b->info, ZCRX_A_BINDING_STATE, ZCRX_STATE_ZEROCOPY);
+		break;
+	case ZCRX_CMD_LOW_BUFFERS_NTF:
+		binding_low_buffers(t, b);
+		break;
+	default:
+		break;
+	}
+	binding_publish(b);
+}
+
+static int on_events(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+	struct zcrxd_bindings *t = userdata;
+	struct zcrx_event ev;
+	bool resync = false;
+	int r;
+
+	(void)source;
+	(void)fd;
+	(void)revents;
+	for (;;) {
+		r = zcrx_nl_read_event(t->events, &ev);
+		if (r == -EAGAIN || r == -EINTR)
+			break;
+		if (r == -ENOBUFS) {
+			resync = true;
+			continue;
+		}
+		if (r == -EBADMSG) {
+			zcrxd_log(LOG_WARNING, "skipped a malformed zcrx event");
+			continue;
+		}
+		if (r < 0) {
+			zcrxd_log(LOG_ERR, "cannot read zcrx events: %s", strerror(-r));
+			break;
+		}
+		handle_event(t, &ev);
+	}
+	if (resync) {
+		zcrxd_log(LOG_WARNING, "zcrx events were lost; catching up from a dump");
+		if (sync_from_dump(t) == 0) {
+			struct zcrxd_binding *b;
+
+			TAILQ_FOREACH(b, &t->bindings, link)
+				binding_publish(b);
+		}
+	}
+	reconcile(t, false);
+	return 0;
+}
+
+/* ---- links ---- */
+
+static void on_link_change(enum zcrx_link_change change, const struct zcrx_link *link, void *data)
+{
+	struct zcrxd_bindings *t = data;
+	struct zcrxd_wanted *w;
+
+	(void)link;
+	if (change == ZCRX_LINK_REMOVED)
+		return;
+	/* A device came or changed: try what waits for one now. */
+	TAILQ_FOREACH(w, &t->config_wanted, link)
+		w->retry_after_ns = 0;
+	TAILQ_FOREACH(w, &t->runtime_wanted, link)
+		w->retry_after_ns = 0;
+}
+
+static int on_links(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+	struct zcrxd_bindings *t = userdata;
+	struct zcrxd_binding *b;
+	int r;
+
+	(void)source;
+	(void)fd;
+	(void)revents;
+	r = zcrx_links_process(t->links);
+	if (r < 0 && r != -EAGAIN)
+		zcrxd_log(LOG_WARNING, "cannot read link changes: %s", strerror(-r));
+	/* Renames show in the Nic and Macvtap properties. */
+	TAILQ_FOREACH(b, &t->bindings, link)
+		binding_publish(b);
+	reconcile(t, false);
+	return 0;
+}
+
+/* ---- life cycle ---- */
+
+/* Open the family; 0 also when it is absent (logged once). */
+static int open_family(struct zcrxd_bindings *t)
+{
+	struct zcrx_nl *nl = NULL, *events = NULL;
+	int r;
+
+	r = zcrx_nl_open(&nl);
+	if (r == -ENOENT) {
+		if (!t->family_missing_logged)
+			zcrxd_log(LOG_WARNING, "%s; the D-Bus API answers NotSupported to "
+				  "requests until it appears (checked every sampling period)",
+				  ZCRXD_FAMILY_MISSING_TEXT);
+		t->family_missing_logged = true;
+		return 0;
+	}
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot open the zcrx generic netlink family: %s",
+			  strerror(-r));
+		return r;
+	}
+	r = zcrx_nl_open_events(nl, &events);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot subscribe to the zcrx events: %s", strerror(-r));
+		zcrx_nl_close(nl);
+		return r;
+	}
+	r = sd_event_add_io(t->event, &t->events_source, zcrx_nl_fd(events), EPOLLIN, on_events, t);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot watch the zcrx events: %s", strerror(-r));
+		zcrx_nl_close(events);
+		zcrx_nl_close(nl);
+		return r;
+	}
+	t->nl = nl;
+	t->events = events;
+	if (t->family_missing_logged)
+		zcrxd_log(LOG_NOTICE, "zcrx generic netlink family found");
+	t->family_missing_logged = false;
+	/* Subscribed first: nothing that happens from here on is missed. */
+	sync_from_dump(t);
+	zcrxd_log(LOG_INFO, "%zu binding(s) in the kernel", t->n_bindings);
+	return 0;
+}
+
+int zcrxd_bindings_new(struct zcrxd_bindings **ret, sd_event *event, const char *state_dir)
+{
+	struct zcrxd_bindings *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	t->event = sd_event_ref(event);
+	t->state_dir = strdup(state_dir);
+	if (!t->state_dir) {
+		zcrxd_bindings_free(t);
+		return -ENOMEM;
+	}
+	TAILQ_INIT(&t->bindings);
+	TAILQ_INIT(&t->config_wanted);
+	TAILQ_INIT(&t->runtime_wanted);
+	*ret = t;
+	return 0;
+}
+
+void zcrxd_bindings_set_ops(struct zcrxd_bindings *t, const struct zcrxd_bindings_ops *ops,
+			    void *userdata)
+{
+	t->ops = ops;
+	t->userdata = userdata;
+}
+
+void *zcrxd_bindings_ops_userdata(const struct zcrxd_bindings *t)
+{
+	return t->userdata;
+}
+
+int zcrxd_bindings_start(struct zcrxd_bindings *t)
+{
+	int r;
+
+	r = zcrx_links_open(&t->links, on_link_change, t);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot read the network links (rtnetlink): %s", strerror(-r));
+		return r;
+	}
+	r = sd_event_add_io(t->event, &t->links_source, zcrx_links_fd(t->links), EPOLLIN,
+			    on_links, t);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot watch the network links: %s", strerror(-r));
+		return r;
+	}
+	/* The state directory is made by systemd (StateDirectory=); by hand
+	 * it may be missing. */
+	if (mkdir(t->state_dir, 0755) < 0 && errno != EEXIST)
+		zcrxd_log(LOG_WARNING, "cannot create the state directory %s: %s; runtime "
+			  "bindings cannot be persisted", t->state_dir, strerror(errno));
+	return open_family(t);
+}
+
+struct zcrxd_bindings *zcrxd_bindings_free(struct zcrxd_bindings *t)
+{
+	struct zcrxd_binding *b;
+	struct zcrxd_wanted *w;
+
+	if (!t)
+		return NULL;
+	while ((b = TAILQ_FIRST(&t->bindings))) {
+		TAILQ_REMOVE(&t->bindings, b, link);
+		free(b);
+	}
+	while ((w = TAILQ_FIRST(&t->config_wanted))) {
+		TAILQ_REMOVE(&t->config_wanted, w, link);
+		wanted_free(w);
+	}
+	while ((w = TAILQ_FIRST(&t->runtime_wanted))) {
+		TAILQ_REMOVE(&t->runtime_wanted, w, link);
+		wanted_free(w);
+	}
+	sd_event_source_disable_unref(t->events_source);
+	sd_event_source_disable_unref(t->links_source);
+	zcrx_nl_close(t->events);
+	zcrx_nl_close(t->nl);
+	zcrx_links_close(t->links);
+	zcrx_config_free(t->config);
+	sd_event_unref(t->event);
+	free(t->sample_problem);
+	free(t->state_dir);
+	free(t);
+	return NULL;
+}
+
+void zcrxd_bindings_apply_config(struct zcrxd_bindings *t, struct zcrx_config *config, bool reload)
+{
+	struct zcrxd_binding *b;
+	struct zcrxd_wanted *w, *rw, *next;
+	bool dropped = false;
+
+	/* What the previous configuration declared is no longer wanted... */
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (b->wanted && b->wanted->origin == ZCRXD_ORIGIN_CONFIG)
+			b->wanted = NULL;
+	while ((w = TAILQ_FIRST(&t->config_wanted))) {
+		TAILQ_REMOVE(&t->config_wanted, w, link);
+		wanted_free(w);
+	}
+	zcrx_config_free(t->config);
+	t->config = config;
+
+	/* ...unless this one declares it again (adopted in reconcile()). */
+	for (size_t i = 0; i < config->n_bindings; i++) {
+		w = wanted_new(&config->bindings[i], ZCRXD_ORIGIN_CONFIG, i);
+		if (!w) {
+			zcrxd_log(LOG_ERR, "out of memory: bindings[%zu] and later ignored", i);
+			break;
+		}
+		TAILQ_INSERT_TAIL(&t->config_wanted, w, link);
+		/* A runtime binding the configuration now declares is its. */
+		for (rw = TAILQ_FIRST(&t->runtime_wanted); rw; rw = next) {
+			next = TAILQ_NEXT(rw, link);
+			if (!same_binding(&rw->conf, &w->conf))
+				continue;
+			zcrxd_log(LOG_INFO, "runtime binding %s queue %" PRIu32 " -> %s is now "
+				  "declared by bindings[%zu] of the configuration",
+				  rw->conf.nic, rw->conf.queue, rw->conf.macvtap, i);
+			wanted_drop(t, &t->runtime_wanted, rw);
+			dropped = true;
+		}
+	}
+	if (dropped)
+		state_save_logged(t);
+
+	/* New policy defaults apply to every binding of ours. */
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (b->origin != ZCRXD_ORIGIN_KERNEL && !b->wanted)
+			binding_update_params(b, false);
+		else if (b->origin == ZCRXD_ORIGIN_KERNEL)
+			binding_update_params(b, true);
+
+	if (!t->nl && t->links)
+		open_family(t);
+	reconcile(t, reload);
+	TAILQ_FOREACH(b, &t->bindings, link) {
+		if (b->wanted)
+			binding_update_params(b, false);
+		binding_apply_low_watermark(t, b);
+		binding_publish(b);
+	}
+}
+
+void zcrxd_bindings_sample(struct zcrxd_bindings *t)
+{
+	struct zcrxd_binding *b, *next;
+	uint64_t now = now_ns(t);
+
+	if (!t->nl) {
+		if (!t->links || open_family(t) < 0 || !t->nl)
+			return;
+	} else if (sync_from_dump(t) < 0) {
+		return;
+	}
+	for (b = TAILQ_FIRST(&t->bindings); b; b = next) {
+		next = TAILQ_NEXT(b, link);
+		binding_sample(t, b, now);
+		binding_publish(b);
+	}
+	reconcile(t, false);
+}
+
+/* ---- requests of the D-Bus methods ---- */
+
+static int check_family(const struct zcrxd_bindings *t, struct zcrxd_error *error)
+{
+	if (t->nl)
+		return 0;
+	return zcrxd_error_set(error, ZCRXD_ERROR_NOT_SUPPORTED, "%s", ZCRXD_FAMILY_MISSING_TEXT);
+}
+
+int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_request *req,
+			const char *who, struct zcrxd_binding **ret, struct zcrxd_error *error)
+{
+	struct zcrx_binding_info request = { 0 }, info;
+	struct zcrx_config_binding conf = { 0 };
+	struct zcrx_policy_params params;
+	struct zcrxd_wanted *w = NULL, *rw;
+	struct zcrxd_binding *b;
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
+	int nic, macvtap, r;
+	uint32_t id;
+
+	r = check_family(t, error);
+	if (r < 0)
+		return r;
+	nic = zcrx_links_ifindex(t->links, req->nic);
+	if (nic < 0)
+		return zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
+				       "nic: no network device named \"%s\"", req->nic);
+	macvtap = zcrx_links_ifindex(t->links, req->macvtap);
+	if (macvtap < 0)
+		return zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
+				       "macvtap: no network device named \"%s\"", req->macvtap);
+
+	snprintf(conf.nic, sizeof(conf.nic), "%s", req->nic);
+	snprintf(conf.macvtap, sizeof(conf.macvtap), "%s", req->macvtap);
+	conf.queue = req->queue;
+	conf.has_fallback = req->has_fallback;
+	conf.fallback = req->fallback;
+	conf.has_low_watermark = req->has_low_watermark;
+	conf.low_watermark = req->low_watermark;
+	zcrx_config_binding_policy(policy_defaults(t), &conf, &params);
+
+	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_QUEUE_ID, req->queue);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, macvtap);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
+	r = zcrx_nl_bind(t->nl, &request, &id);
+	if (r < 0)
+		return set_kernel_error(t, r, error);
+
+	if (req->persist) {
+		/* Saved runtime bindings this one conflicts with (waiting for
+		 * their devices, or naming other devices now) are replaced
+		 * by it: the newer request wins. */
+		struct zcrxd_wanted *next;
+
+		TAILQ_FOREACH(rw, &t->runtime_wanted, link)
+			rw->dropping = zcrx_config_binding_conflict(&rw->conf, &conf) !=
+				       ZCRX_BINDING_CONFLICT_NONE;
+		r = state_save(t, NULL, &conf, NULL, NULL);
+		if (r < 0) {
+			int u = zcrx_nl_unbind(t->nl, id);
+
+			TAILQ_FOREACH(rw, &t->runtime_wanted, link)
+				rw->dropping = false;
+			if (u < 0)
+				zcrxd_log(LOG_ERR, "binding %" PRIu32 " could not be saved nor "
+					  "undone: %s", id, kernel_error_text(t, u, text, sizeof(text)));
+			return zcrxd_error_set(error, ZCRXD_ERROR_FAILED,
+					       "cannot save %s/%s: %s%s", t->state_dir,
+					       ZCRX_STATE_FILE, strerror(-r),
+					       u < 0 ? "" : " (binding undone)");
+		}
+		for (rw = TAILQ_FIRST(&t->runtime_wanted); rw; rw = next) {
+			next = TAILQ_NEXT(rw, link);
+			if (!rw->dropping)
+				continue;
+			zcrxd_log(LOG_INFO, "saved runtime binding %s queue %" PRIu32 " -> %s is "
+				  "replaced by %s queue %" PRIu32 " -> %s",
+				  rw->conf.nic, rw->conf.queue, rw->conf.macvtap,
+				  conf.nic, conf.queue, conf.macvtap);
+			wanted_drop(t, &t->runtime_wanted, rw);
+		}
+		w = wanted_new(&conf, ZCRXD_ORIGIN_RUNTIME, 0);
+		if (w)
+			TAILQ_INSERT_TAIL(&t->runtime_wanted, w, link);
+	}
+
+	if (zcrx_nl_get(t->nl, id, &info) < 0) {
+		info = request;
+		zcrx_binding_set(&info, ZCRX_A_BINDING_ID, id);
+	}
+	/* The bound event may have come first: it is still unread. */
+	b = binding_add(t, &info, ZCRXD_ORIGIN_RUNTIME, w, &conf);
+	if (!b)
+		return zcrxd_error_set(error, ZCRXD_ERROR_FAILED,
+				       "out of memory: binding %" PRIu32 " made but not tracked", id);
+	zcrxd_log(LOG_INFO, "bound %s for %s%s", binding_describe(b, desc, sizeof(desc)), who,
+		  req->persist ? ", saved" : ", not saved");
+	*ret = b;
+	return 0;
+}
+
+int zcrxd_bindings_unbind(struct zcrxd_bindings *t, struct zcrxd_binding *b, const char *who,
+			  struct zcrxd_error *error)
+{
+	struct zcrxd_wanted *w = b->wanted;
+	bool saved = w && w->origin == ZCRXD_ORIGIN_RUNTIME;
+	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX];
+	int r;
+
+	r = check_family(t, error);
+	if (r < 0)
+		return r;
+	/* Forget it in the state file first: a failure changes nothing. */
+	if (saved) {
+		r = state_save(t, w, NULL, NULL, NULL);
+		if (r < 0)
+			return zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "cannot save %s/%s: %s",
+					       t->state_dir, ZCRX_STATE_FILE, strerror(-r));
+	}
+	r = zcrx_nl_unbind(t->nl, b->id);
+	if (r < 0) {
+		r = set_kernel_error(t, r, error);
+		if (saved)
+			state_save_logged(t);
+		return r;
+	}
+	binding_describe(b, desc, sizeof(desc));
+	zcrxd_log(LOG_INFO, "unbound %s for %s", desc, who);
+	if (w && w->origin == ZCRXD_ORIGIN_CONFIG) {
+		w->suppressed = true;
+		zcrxd_log(LOG_NOTICE, "%s is not bound again until the next reload",
+			  wanted_describe(t, w, wdesc, sizeof(wdesc)));
+	} else if (saved) {
+		wanted_drop(t, &t->runtime_wanted, w);
+	}
+	binding_remove(t, b);
+	return 0;
+}
+
+int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,
+		       const struct zcrxd_set_request *req, const char *who,
+		       struct zcrxd_error *error)
+{
+	struct zcrx_binding_info changes = { 0 };
+	struct zcrx_config_binding overrides = b->overrides;
+	struct zcrx_policy_params params;
+	struct zcrxd_wanted *w = b->wanted;
+	bool saved = w && w->origin == ZCRXD_ORIGIN_RUNTIME;
+	enum zcrx_fallback old = info_value(b, ZCRX_A_BINDING_FALLBACK), want = old;
+	char desc[DESCRIBE_MAX], lw[32] = "";
+	const char *old_name = zcrx_fallback_to_string(old);
+	int r;
+
+	r = check_family(t, error);
+	if (r < 0)
+		return r;
+	if (req->has_fallback) {
+		overrides.has_fallback = true;
+		overrides.fallback = req->fallback;
+	}
+	if (req->has_low_watermark) {
+		overrides.has_low_watermark = true;
+		overrides.low_watermark = req->low_watermark;
+	}
+	if (b->origin == ZCRXD_ORIGIN_KERNEL) {
+		/* Not ours: the request goes to the kernel as it is. */
+		if (req->has_fallback)
+			want = req->fallback;
+	} else if (req->has_fallback) {
+		/* The binding's normal mode; under starvation the starved
+		 * mode stays until the policy sees recovery. */
+		zcrx_config_binding_policy(policy_defaults(t), &overrides, &params);
+		want = params.default_fallback;
+		if (params.default_fallback != params.starved_fallback &&
+		    b->level == ZCRX_POLICY_LEVEL_STARVED)
+			want = params.starved_fallback;
+	}
+	if (want != old)
+		zcrx_binding_set(&changes, ZCRX_A_BINDING_FALLBACK, want);
+	if (req->has_low_watermark &&
+	    req->low_watermark != info_value(b, ZCRX_A_BINDING_LOW_WATERMARK))
+		zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK, req->low_watermark);
+
+	if (saved) {
+		struct zcrx_config_binding conf = w->conf;
+
+		conf.has_fallback = overrides.has_fallback;
+		conf.fallback = overrides.fallback;
+		conf.has_low_watermark = overrides.has_low_watermark;
+		conf.low_watermark = overrides.low_watermark;
+		r = state_save(t, NULL, NULL, w, &conf);
+		if (r < 0)
+			return zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "cannot save %s/%s: %s",
+					       t->state_dir, ZCRX_STATE_FILE, strerror(-r));
+	}
+	if (changes.present) {
+		r = zcrx_nl_set(t->nl, b->id, &changes);
+		if (r < 0) {
+			r = set_kernel_error(t, r, error);
+			if (saved)
+				state_save_logged(t);
+			return r;
+		}
+		for (int a = 1; a <= ZCRX_A_BINDING_MAX; a++)
+			if (zcrx_binding_has(&changes, a))
+				zcrx_binding_set(&b->info, a, changes.value[a]);
+	}
+	if (b->origin != ZCRXD_ORIGIN_KERNEL) {
+		b->overrides = overrides;
+		if (w) {
+			w->conf.has_fallback = overrides.has_fallback;
+			w->conf.fallback = overrides.fallback;
+			w->conf.has_low_watermark = overrides.has_low_watermark;
+			w->conf.low_watermark = overrides.low_watermark;
+		}
+		binding_update_params(b, false);
+	}
+	binding_describe(b, desc, sizeof(desc));
+	if (req->has_low_watermark)
+		snprintf(lw, sizeof(lw), " low-watermark %" PRIu32, req->low_watermark);
+	zcrxd_log(LOG_INFO, "%s: set%s%s%s for %s", desc, req->has_fallback ? " fallback " : "",
+		  req->has_fallback ? zcrx_fallback_to_string(req->fallback) : "", lw, who);
+	binding_refresh(b);
+	if (want != old) {
+		zcrxd_log(LOG_NOTICE, "%s: fallback %s -> %s (request)", desc, old_name,
+			  zcrx_fallback_to_string(want));
+		if (t->ops && t->ops->fallback_changed)
+			t->ops->fallback_changed(b, old_name, zcrx_fallback_to_string(want),
+						 "request", t->userdata);
+	}
+	binding_publish(b);
+	return 0;
+}

@@ -1,0 +1,818 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zcrxd's D-Bus API: see dbus.h and zcrx-dbus(5).
+ */
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-bus.h>
+
+#include "dbus.h"
+
+/* Room for ":1.1234 (uid 4294967295, pid 4194304)". */
+#define WHO_MAX 96
+/* User-supplied strings are cut to this many bytes in messages. */
+#define QUOTE_MAX 64
+
+struct zcrxd_dbus {
+	sd_bus *bus;
+	sd_event *event;
+	struct zcrxd_bindings *table;
+	struct zcrxd_dbus_hooks hooks;
+};
+
+/* ---- helpers ---- */
+
+static int reply_error(sd_bus_error *error, const struct zcrxd_error *e)
+{
+	const char *name;
+
+	switch (e->kind) {
+	case ZCRXD_ERROR_INVALID_ARGS:
+		name = SD_BUS_ERROR_INVALID_ARGS;
+		break;
+	case ZCRXD_ERROR_NOT_SUPPORTED:
+		name = ZCRXD_ERROR_NOT_SUPPORTED_NAME;
+		break;
+	case ZCRXD_ERROR_NO_SUCH_DEVICE:
+		name = ZCRXD_ERROR_NO_SUCH_DEVICE_NAME;
+		break;
+	case ZCRXD_ERROR_UNKNOWN_OBJECT:
+		name = SD_BUS_ERROR_UNKNOWN_OBJECT;
+		break;
+	case ZCRXD_ERROR_KERNEL:
+		name = ZCRXD_ERROR_KERNEL_NAME;
+		break;
+	case ZCRXD_ERROR_NONE:
+	case ZCRXD_ERROR_FAILED:
+	default:
+		name = SD_BUS_ERROR_FAILED;
+		break;
+	}
+	sd_bus_error_set(error, name, e->message);
+	/* Whatever errno the name maps to, the handler must fail. */
+	return -EIO;
+}
+
+static int invalid_args(sd_bus_error *error, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int invalid_args(sd_bus_error *error, const char *fmt, ...)
+{
+	char text[ZCRXD_ERROR_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, text);
+	return -EINVAL;
+}
+
+/* Is @gid the caller's effective group or one of its supplementary ones? */
+static bool creds_in_group(sd_bus_creds *creds, gid_t gid)
+{
+	const gid_t *gids;
+	gid_t egid;
+	int n;
+
+	if (sd_bus_creds_get_egid(creds, &egid) >= 0 && egid == gid)
+		return true;
+	n = sd_bus_creds_get_supplementary_gids(creds, &gids);
+	for (int i = 0; i < n; i++)
+		if (gids[i] == gid)
+			return true;
+	return false;
+}
+
+static int group_gid(const char *name, gid_t *ret)
+{
+	struct group grp, *result = NULL;
+	char buf[4096];
+	int r;
+
+	r = getgrnam_r(name, &grp, buf, sizeof(buf), &result);
+	if (r)
+		return -r;
+	if (!result)
+		return -ENOENT;
+	*ret = result->gr_gid;
+	return 0;
+}
+
+/*
+ * May the sender of @m change things?  CAP_NET_ADMIN, or membership of
+ * the configured admin group.  Fills @who for the logs either way.
+ */
+static int authorize(struct zcrxd_dbus *d, sd_bus_message *m, char who[static WHO_MAX],
+		     sd_bus_error *error)
+{
+	const struct zcrx_config *config = zcrxd_bindings_config(d->table);
+	const char *group = config ? config->admin_group : NULL;
+	const char *sender = sd_bus_message_get_sender(m);
+	const char *member = sd_bus_message_get_member(m);
+	sd_bus_creds *creds = NULL;
+	uid_t uid = (uid_t)-1;
+	pid_t pid = 0;
+	gid_t gid;
+	bool allowed = false;
+	int r;
+
+	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID | SD_BUS_CREDS_EUID |
+				      SD_BUS_CREDS_EFFECTIVE_CAPS | SD_BUS_CREDS_EGID |
+				      SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_AUGMENT,
+				      &creds);
+	if (r < 0) {
+		snprintf(who, WHO_MAX, "%s", sender ? sender : "?");
+		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+					 "%s: cannot read the caller's credentials: %s",
+					 member, strerror(-r));
+	}
+	sd_bus_creds_get_euid(creds, &uid);
+	sd_bus_creds_get_pid(creds, &pid);
+	snprintf(who, WHO_MAX, "%s (uid %" PRIu32 ", pid %" PRIi32 ")", sender ? sender : "?",
+		 (uint32_t)uid, (int32_t)pid);
+
+	if (sd_bus_creds_has_effective_cap(creds, CAP_NET_ADMIN) > 0)
+		allowed = true;
+	else if (group && group_gid(group, &gid) == 0 && creds_in_group(creds, gid))
+		allowed = true;
+	sd_bus_creds_unref(creds);
+	if (allowed)
+		return 0;
+	if (group)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+					 "%s needs CAP_NET_ADMIN or membership of group \"%s\"",
+					 member, group);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+				 "%s needs CAP_NET_ADMIN (no admin-group is configured)", member);
+}
+
+/* The options a{sv} of Bind (@bind) or Set, checked whole before use. */
+struct options {
+	bool has_fallback;
+	enum zcrx_fallback fallback;
+	bool has_low_watermark;
+	uint32_t low_watermark;
+	bool has_persist;
+	bool persist;
+};
+
+static int read_option_value(sd_bus_message *m, const char *key, const char *want_type,
+			     const char *type_name, void *value, sd_bus_error *error)
+{
+	const char *contents = NULL;
+	char type;
+	int r;
+
+	r = sd_bus_message_peek_type(m, &type, &contents);
+	if (r < 0)
+		return r;
+	if (type != SD_BUS_TYPE_VARIANT || !contents || strcmp(contents, want_type))
+		return invalid_args(error, "options: \"%s\" must be %s (variant type \"%s\"), "
+				    "not \"%.*s\"", key, type_name, want_type, QUOTE_MAX,
+				    contents ? contents : "?");
+	r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, want_type);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read_basic(m, want_type[0], value);
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_error *error)
+{
+	int r;
+
+	*o = (struct options){ .persist = true };
+	r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv")) > 0) {
+		const char *key, *s;
+		uint32_t u;
+		int b;
+
+		r = sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &key);
+		if (r < 0)
+			return r;
+		if (!strcmp(key, "fallback")) {
+			if (o->has_fallback)
+				return invalid_args(error, "options: \"fallback\" given twice");
+			r = read_option_value(m, key, "s", "a string", &s, error);
+			if (r < 0)
+				return r;
+			if (zcrx_fallback_from_string(s, &o->fallback) < 0)
+				return invalid_args(error, "options: \"fallback\" must be \"copy\" "
+						    "or \"drop\", not \"%.*s\"", QUOTE_MAX, s);
+			o->has_fallback = true;
+		} else if (!strcmp(key, "low-watermark")) {
+			if (o->has_low_watermark)
+				return invalid_args(error, "options: \"low-watermark\" given twice");
+			r = read_option_value(m, key, "u", "an unsigned 32-bit integer", &u, error);
+			if (r < 0)
+				return r;
+			if (u > ZCRXD_LOW_WATERMARK_MAX)
+				return invalid_args(error, "options: \"low-watermark\" must be "
+						    "0..%u, not %" PRIu32, ZCRXD_LOW_WATERMARK_MAX, u);
+			o->has_low_watermark = true;
+			o->low_watermark = u;
+		} else if (bind && !strcmp(key, "persist")) {
+			if (o->has_persist)
+				return invalid_args(error, "options: \"persist\" given twice");
+			r = read_option_value(m, key, "b", "a boolean", &b, error);
+			if (r < 0)
+				return r;
+			o->has_persist = true;
+			o->persist = b;
+		} else {
+			return invalid_args(error, "options: unknown key \"%.*s\" (known: fallback, "
+					    "low-watermark%s)", QUOTE_MAX, key,
+					    bind ? ", persist" : "");
+		}
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int check_ifname(const char *what, const char *name, sd_bus_error *error)
+{
+	const char *problem = zcrx_config_ifname_problem(name);
+
+	if (!problem)
+		return 0;
+	return invalid_args(error, "%s: \"%.*s\" is not an interface name: %s", what, QUOTE_MAX,
+			    name, problem);
+}
+
+/* ---- org.zcrx.zcrx1.Manager ---- */
+
+static int method_bind(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+	struct zcrxd_bind_request req = { 0 };
+	struct zcrxd_error err = { 0 };
+	struct zcrxd_binding *b;
+	const char *nic, *macvtap;
+	struct options o;
+	char who[WHO_MAX];
+	uint32_t queue;
+	int r;
+
+	r = authorize(d, m, who, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "sus", &nic, &queue, &macvtap);
+	if (r < 0)
+		return r;
+	r = read_options(m, true, &o, error);
+	if (r < 0)
+		return r;
+	r = check_ifname("nic", nic, error);
+	if (r < 0)
+		return r;
+	r = check_ifname("macvtap", macvtap, error);
+	if (r < 0)
+		return r;
+	if (!strcmp(nic, macvtap))
+		return invalid_args(error, "macvtap: must differ from nic");
+	if (queue > ZCRXD_QUEUE_MAX)
+		return invalid_args(error, "queue: must be 0..%u, not %" PRIu32, ZCRXD_QUEUE_MAX,
+				    queue);
+
+	snprintf(req.nic, sizeof(req.nic), "%s", nic);
+	snprintf(req.macvtap, sizeof(req.macvtap), "%s", macvtap);
+	req.queue = queue;
+	req.has_fallback = o.has_fallback;
+	req.fallback = o.fallback;
+	req.has_low_watermark = o.has_low_watermark;
+	req.low_watermark = o.low_watermark;
+	req.persist = o.persist;
+	r = zcrxd_bindings_bind(d->table, &req, who, &b, &err);
+	if (r < 0)
+		return reply_error(error, &err);
+	return sd_bus_reply_method_return(m, "o", b->path);
+}
+
+static int method_unbind(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+	struct zcrxd_error err = { 0 };
+	struct zcrxd_binding *b;
+	char who[WHO_MAX];
+	const char *path;
+	int r;
+
+	r = authorize(d, m, who, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "o", &path);
+	if (r < 0)
+		return r;
+	if (!zcrxd_bindings_have_family(d->table)) {
+		zcrxd_error_set(&err, ZCRXD_ERROR_NOT_SUPPORTED, "%s", ZCRXD_FAMILY_MISSING_TEXT);
+		return reply_error(error, &err);
+	}
+	b = zcrxd_bindings_find_path(d->table, path);
+	if (!b)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT,
+					 "no binding at %s", path);
+	r = zcrxd_bindings_unbind(d->table, b, who, &err);
+	if (r < 0)
+		return reply_error(error, &err);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_list_bindings(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+	sd_bus_message *reply = NULL;
+	struct zcrxd_binding *b;
+	int r;
+
+	(void)error;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "o");
+	for (b = zcrxd_bindings_first(d->table); r >= 0 && b; b = zcrxd_bindings_next(b))
+		r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_OBJECT_PATH, b->path);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+	struct zcrxd_error err = { 0 };
+	char who[WHO_MAX];
+	int r;
+
+	r = authorize(d, m, who, error);
+	if (r < 0)
+		return r;
+	zcrxd_log(LOG_INFO, "reload requested by %s", who);
+	r = d->hooks.reload(d->hooks.userdata, &err);
+	if (r < 0) {
+		/* The caller sees why; the journal too, as for SIGHUP. */
+		zcrxd_log(LOG_ERR, "reload refused, running state kept: %s", err.message);
+		return reply_error(error, &err);
+	}
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int property_get_hook_string(sd_bus *bus, const char *path, const char *interface,
+				    const char *property, sd_bus_message *reply, void *userdata,
+				    sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+
+	(void)bus;
+	(void)path;
+	(void)interface;
+	(void)error;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING,
+					   !strcmp(property, "Version") ? d->hooks.version :
+					   d->hooks.config_path);
+}
+
+static const sd_bus_vtable manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("Version", "s", property_get_hook_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("ConfigPath", "s", property_get_hook_string, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_METHOD_WITH_ARGS("Bind",
+				SD_BUS_ARGS("s", nic, "u", queue, "s", macvtap, "a{sv}", options),
+				SD_BUS_RESULT("o", binding), method_bind,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Unbind", SD_BUS_ARGS("o", binding), SD_BUS_NO_RESULT,
+				method_unbind, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListBindings", SD_BUS_NO_ARGS, SD_BUS_RESULT("ao", bindings),
+				method_list_bindings, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END
+};
+
+/* ---- org.zcrx.zcrx1.Binding ---- */
+
+static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct zcrxd_binding *b = userdata;
+	struct zcrxd_dbus *d = zcrxd_bindings_ops_userdata(b->table);
+	struct zcrxd_set_request req = { 0 };
+	struct zcrxd_error err = { 0 };
+	struct options o;
+	char who[WHO_MAX];
+	int r;
+
+	r = authorize(d, m, who, error);
+	if (r < 0)
+		return r;
+	r = read_options(m, false, &o, error);
+	if (r < 0)
+		return r;
+	req.has_fallback = o.has_fallback;
+	req.fallback = o.fallback;
+	req.has_low_watermark = o.has_low_watermark;
+	req.low_watermark = o.low_watermark;
+	r = zcrxd_bindings_set(d->table, b, &req, who, &err);
+	if (r < 0)
+		return reply_error(error, &err);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+/* Getters: userdata points at the field (the binding plus the offset). */
+#define UNUSED_GETTER_ARGS (void)bus, (void)path, (void)interface, (void)property, (void)error
+
+static int get_u32(sd_bus *bus, const char *path, const char *interface, const char *property,
+		   sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	UNUSED_GETTER_ARGS;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, userdata);
+}
+
+static int get_u64(sd_bus *bus, const char *path, const char *interface, const char *property,
+		   sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	UNUSED_GETTER_ARGS;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT64, userdata);
+}
+
+static int get_double(sd_bus *bus, const char *path, const char *interface, const char *property,
+		      sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	UNUSED_GETTER_ARGS;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_DOUBLE, userdata);
+}
+
+static int get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
+		    sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	UNUSED_GETTER_ARGS;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, (const char *)userdata);
+}
+
+static int get_static_string(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply, void *userdata,
+			     sd_bus_error *error)
+{
+	UNUSED_GETTER_ARGS;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING,
+					   *(const char *const *)userdata);
+}
+
+#define PROP_OFFSET(field) offsetof(struct zcrxd_binding, props.field)
+#define CONST_PROP(name, sig, getter, field) \
+	SD_BUS_PROPERTY(name, sig, getter, PROP_OFFSET(field), SD_BUS_VTABLE_PROPERTY_CONST)
+#define LIVE_PROP(name, sig, getter, field) \
+	SD_BUS_PROPERTY(name, sig, getter, PROP_OFFSET(field), \
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
+
+static const sd_bus_vtable binding_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	CONST_PROP("Id", "u", get_u32, id),
+	LIVE_PROP("Nic", "s", get_name, nic),
+	CONST_PROP("NicIfindex", "u", get_u32, nic_ifindex),
+	CONST_PROP("Queue", "u", get_u32, queue),
+	LIVE_PROP("Macvtap", "s", get_name, macvtap),
+	CONST_PROP("MacvtapIfindex", "u", get_u32, macvtap_ifindex),
+	LIVE_PROP("Fallback", "s", get_static_string, fallback),
+	LIVE_PROP("LowWatermark", "u", get_u32, low_watermark),
+	LIVE_PROP("State", "s", get_static_string, state),
+	LIVE_PROP("PolicyLevel", "s", get_static_string, policy_level),
+	LIVE_PROP("Origin", "s", get_static_string, origin),
+	LIVE_PROP("BuffersPosted", "t", get_u64, buffers_posted),
+	LIVE_PROP("BuffersFilled", "t", get_u64, buffers_filled),
+	LIVE_PROP("BuffersReturned", "t", get_u64, buffers_returned),
+	LIVE_PROP("BuffersInFlight", "t", get_u64, buffers_in_flight),
+	LIVE_PROP("RxZerocopyPackets", "t", get_u64, rx_zerocopy_packets),
+	LIVE_PROP("RxCopyPackets", "t", get_u64, rx_copy_packets),
+	LIVE_PROP("RxDroppedPackets", "t", get_u64, rx_dropped_packets),
+	LIVE_PROP("PinnedBytes", "t", get_u64, pinned_bytes),
+	LIVE_PROP("PostedPerSec", "d", get_double, posted_per_sec),
+	LIVE_PROP("FilledPerSec", "d", get_double, filled_per_sec),
+	LIVE_PROP("ReturnedPerSec", "d", get_double, returned_per_sec),
+	LIVE_PROP("StarvedPerSec", "d", get_double, starved_per_sec),
+	LIVE_PROP("ZerocopyShare", "d", get_double, zerocopy_share),
+	LIVE_PROP("CopyShare", "d", get_double, copy_share),
+	LIVE_PROP("DropShare", "d", get_double, drop_share),
+	SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("a{sv}", options), SD_BUS_NO_RESULT,
+				method_set, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("FallbackChanged",
+				SD_BUS_ARGS("s", old_fallback, "s", new_fallback, "s", reason), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("StateChanged", SD_BUS_ARGS("s", state), 0),
+	SD_BUS_VTABLE_END
+};
+
+/* The properties that emit PropertiesChanged, to compare with what was announced. */
+struct live_prop {
+	const char *name;
+	char kind;	/* 'u', 't', 'd'; 'n': char array; 's': static string */
+	size_t offset;	/* in struct zcrxd_binding_props */
+};
+
+#define LIVE(name, kind, field) { name, kind, offsetof(struct zcrxd_binding_props, field) }
+
+static const struct live_prop live_props[] = {
+	LIVE("Nic", 'n', nic),
+	LIVE("Macvtap", 'n', macvtap),
+	LIVE("Fallback", 's', fallback),
+	LIVE("LowWatermark", 'u', low_watermark),
+	LIVE("State", 's', state),
+	LIVE("PolicyLevel", 's', policy_level),
+	LIVE("Origin", 's', origin),
+	LIVE("BuffersPosted", 't', buffers_posted),
+	LIVE("BuffersFilled", 't', buffers_filled),
+	LIVE("BuffersReturned", 't', buffers_returned),
+	LIVE("BuffersInFlight", 't', buffers_in_flight),
+	LIVE("RxZerocopyPackets", 't', rx_zerocopy_packets),
+	LIVE("RxCopyPackets", 't', rx_copy_packets),
+	LIVE("RxDroppedPackets", 't', rx_dropped_packets),
+	LIVE("PinnedBytes", 't', pinned_bytes),
+	LIVE("PostedPerSec", 'd', posted_per_sec),
+	LIVE("FilledPerSec", 'd', filled_per_sec),
+	LIVE("ReturnedPerSec", 'd', returned_per_sec),
+	LIVE("StarvedPerSec", 'd', starved_per_sec),
+	LIVE("ZerocopyShare", 'd', zerocopy_share),
+	LIVE("CopyShare", 'd', copy_share),
+	LIVE("DropShare", 'd', drop_share),
+};
+
+#define N_LIVE_PROPS (sizeof(live_props) / sizeof(live_props[0]))
+
+static bool live_prop_differs(const struct live_prop *p, const struct zcrxd_binding_props *a,
+			      const struct zcrxd_binding_props *b)
+{
+	const char *x = (const char *)a + p->offset, *y = (const char *)b + p->offset;
+
+	switch (p->kind) {
+	case 'u':
+		return memcmp(x, y, sizeof(uint32_t)) != 0;
+	case 't':
+		return memcmp(x, y, sizeof(uint64_t)) != 0;
+	case 'd':
+		return memcmp(x, y, sizeof(double)) != 0;
+	case 'n':
+		return strcmp(x, y) != 0;
+	case 's':
+		return strcmp(*(const char *const *)x, *(const char *const *)y) != 0;
+	}
+	return false;
+}
+
+static int binding_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+			void **found, sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+	struct zcrxd_binding *b;
+
+	(void)bus;
+	(void)interface;
+	(void)error;
+	b = zcrxd_bindings_find_path(d->table, path);
+	if (!b)
+		return 0;
+	*found = b;
+	return 1;
+}
+
+static int binding_enumerate(sd_bus *bus, const char *prefix, void *userdata, char ***ret_nodes,
+			     sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+	struct zcrxd_binding *b;
+	char **nodes;
+	size_t i = 0;
+
+	(void)bus;
+	(void)prefix;
+	(void)error;
+	nodes = calloc(zcrxd_bindings_count(d->table) + 1, sizeof(*nodes));
+	if (!nodes)
+		return -ENOMEM;
+	for (b = zcrxd_bindings_first(d->table); b; b = zcrxd_bindings_next(b)) {
+		nodes[i] = strdup(b->path);
+		if (!nodes[i]) {
+			while (i)
+				free(nodes[--i]);
+			free(nodes);
+			return -ENOMEM;
+		}
+		i++;
+	}
+	*ret_nodes = nodes;
+	return 0;
+}
+
+/* ---- announcing the table's changes ---- */
+
+static void log_emit_failure(const struct zcrxd_binding *b, const char *what, int r)
+{
+	zcrxd_log(LOG_WARNING, "cannot emit %s for %s: %s", what, b->path, strerror(-r));
+}
+
+static void on_added(struct zcrxd_binding *b, void *userdata)
+{
+	struct zcrxd_dbus *d = userdata;
+	int r;
+
+	b->announced = b->props;
+	r = sd_bus_emit_object_added(d->bus, b->path);
+	if (r < 0)
+		log_emit_failure(b, "InterfacesAdded", r);
+}
+
+static void on_removing(struct zcrxd_binding *b, void *userdata)
+{
+	struct zcrxd_dbus *d = userdata;
+	int r;
+
+	r = sd_bus_emit_object_removed(d->bus, b->path);
+	if (r < 0)
+		log_emit_failure(b, "InterfacesRemoved", r);
+}
+
+static void on_changed(struct zcrxd_binding *b, void *userdata)
+{
+	struct zcrxd_dbus *d = userdata;
+	const char *names[N_LIVE_PROPS + 1];
+	bool state_changed;
+	size_t n = 0;
+	int r;
+
+	for (size_t i = 0; i < N_LIVE_PROPS; i++)
+		if (live_prop_differs(&live_props[i], &b->props, &b->announced))
+			names[n++] = live_props[i].name;
+	names[n] = NULL;
+	state_changed = strcmp(b->props.state, b->announced.state) != 0;
+	b->announced = b->props;
+	if (n) {
+		r = sd_bus_emit_properties_changed_strv(d->bus, b->path, ZCRXD_BINDING_INTERFACE,
+							(char **)names);
+		if (r < 0)
+			log_emit_failure(b, "PropertiesChanged", r);
+	}
+	if (state_changed) {
+		r = sd_bus_emit_signal(d->bus, b->path, ZCRXD_BINDING_INTERFACE, "StateChanged",
+				       "s", b->props.state);
+		if (r < 0)
+			log_emit_failure(b, "StateChanged", r);
+	}
+}
+
+static void on_fallback_changed(struct zcrxd_binding *b, const char *old_fallback,
+				const char *new_fallback, const char *reason, void *userdata)
+{
+	struct zcrxd_dbus *d = userdata;
+	int r;
+
+	r = sd_bus_emit_signal(d->bus, b->path, ZCRXD_BINDING_INTERFACE, "FallbackChanged", "sss",
+			       old_fallback, new_fallback, reason);
+	if (r < 0)
+		log_emit_failure(b, "FallbackChanged", r);
+}
+
+static const struct zcrxd_bindings_ops bindings_ops = {
+	.added = on_added,
+	.removing = on_removing,
+	.changed = on_changed,
+	.fallback_changed = on_fallback_changed,
+};
+
+/* ---- connection ---- */
+
+static int on_disconnected(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct zcrxd_dbus *d = userdata;
+
+	(void)m;
+	(void)error;
+	zcrxd_log(LOG_ERR, "lost the D-Bus connection; exiting");
+	return sd_event_exit(d->event, EXIT_FAILURE);
+}
+
+static int bus_open(const char *spec, sd_bus **ret)
+{
+	sd_bus *bus = NULL;
+	int r;
+
+	if (!strcmp(spec, "system"))
+		return sd_bus_open_system(ret);
+	if (!strcmp(spec, "session"))
+		return sd_bus_open_user(ret);
+	r = sd_bus_new(&bus);
+	if (r < 0)
+		return r;
+	r = sd_bus_set_address(bus, spec);
+	if (r >= 0)
+		r = sd_bus_set_bus_client(bus, true);
+	if (r >= 0)
+		r = sd_bus_start(bus);
+	if (r < 0) {
+		sd_bus_unref(bus);
+		return r;
+	}
+	*ret = bus;
+	return 0;
+}
+
+int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
+		   struct zcrxd_bindings *table, const struct zcrxd_dbus_hooks *hooks)
+{
+	struct zcrxd_dbus *d;
+	const char *step;
+	int r;
+
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		zcrxd_log(LOG_ERR, "out of memory");
+		return -ENOMEM;
+	}
+	d->event = sd_event_ref(event);
+	d->table = table;
+	d->hooks = *hooks;
+
+	step = "connect to the bus";
+	r = bus_open(bus, &d->bus);
+	if (r < 0)
+		goto fail;
+	step = "attach the bus to the event loop";
+	r = sd_bus_attach_event(d->bus, event, SD_EVENT_PRIORITY_NORMAL);
+	if (r < 0)
+		goto fail;
+	step = "watch for disconnection";
+	r = sd_bus_match_signal(d->bus, NULL, "org.freedesktop.DBus.Local",
+				"/org/freedesktop/DBus/Local", "org.freedesktop.DBus.Local",
+				"Disconnected", on_disconnected, d);
+	if (r < 0)
+		goto fail;
+	step = "register " ZCRXD_MANAGER_PATH;
+	r = sd_bus_add_object_vtable(d->bus, NULL, ZCRXD_MANAGER_PATH, ZCRXD_MANAGER_INTERFACE,
+				     manager_vtable, d);
+	if (r < 0)
+		goto fail;
+	r = sd_bus_add_object_manager(d->bus, NULL, ZCRXD_MANAGER_PATH);
+	if (r < 0)
+		goto fail;
+	step = "register the binding objects";
+	r = sd_bus_add_fallback_vtable(d->bus, NULL, ZCRXD_BINDING_PATH_PREFIX,
+				       ZCRXD_BINDING_INTERFACE, binding_vtable, binding_find, d);
+	if (r < 0)
+		goto fail;
+	r = sd_bus_add_node_enumerator(d->bus, NULL, ZCRXD_BINDING_PATH_PREFIX,
+				       binding_enumerate, d);
+	if (r < 0)
+		goto fail;
+	zcrxd_bindings_set_ops(table, &bindings_ops, d);
+	*ret = d;
+	return 0;
+
+fail:
+	zcrxd_log(LOG_ERR, "cannot %s (%s): %s", step, bus, strerror(-r));
+	zcrxd_dbus_free(d);
+	return r;
+}
+
+int zcrxd_dbus_request_name(struct zcrxd_dbus *d)
+{
+	int r = sd_bus_request_name(d->bus, ZCRXD_BUS_NAME, 0);
+
+	if (r == -EEXIST)
+		zcrxd_log(LOG_ERR, "%s is already owned on this bus: is another zcrxd running?",
+			  ZCRXD_BUS_NAME);
+	else if (r == -EACCES || r == -EPERM)
+		zcrxd_log(LOG_ERR, "the bus does not allow us to own %s: is its policy "
+			  "(org.zcrx.zcrx1.conf) installed?", ZCRXD_BUS_NAME);
+	else if (r < 0)
+		zcrxd_log(LOG_ERR, "cannot own %s: %s", ZCRXD_BUS_NAME, strerror(-r));
+	return r < 0 ? r : 0;
+}
+
+struct zcrxd_dbus *zcrxd_dbus_free(struct zcrxd_dbus *d)
+{
+	if (!d)
+		return NULL;
+	if (d->table)
+		zcrxd_bindings_set_ops(d->table, NULL, NULL);
+	sd_bus_flush_close_unref(d->bus);
+	sd_event_unref(d->event);
+	free(d);
+	return NULL;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * zcrxd's D-Bus API (daemon/DBUS-API.md, zcrx-dbus(5)) on sd-bus:
+ *
+ *   /org/zcrx/zcrx1                 org.zcrx.zcrx1.Manager, and the
+ *                                   ObjectManager of the bindings
+ *   /org/zcrx/zcrx1/binding/<id>    org.zcrx.zcrx1.Binding, one object
+ *                                   per entry of the binding table,
+ *                                   served by a fallback vtable and a
+ *                                   node enumerator
+ *
+ * Mutating methods (Bind, Unbind, Reload, Binding.Set) are allowed to
+ * callers holding CAP_NET_ADMIN or belonging to the configuration's
+ * admin-group; everything else is open.
+ */
+#ifndef ZCRXD_DBUS_H
+#define ZCRXD_DBUS_H
+
+#include <systemd/sd-event.h>
+
+#include "bindings.h"
+
+#define ZCRXD_MANAGER_INTERFACE "org.zcrx.zcrx1.Manager"
+#define ZCRXD_BINDING_INTERFACE "org.zcrx.zcrx1.Binding"
+#define ZCRXD_ERROR_NOT_SUPPORTED_NAME "org.zcrx.zcrx1.Error.NotSupported"
+#define ZCRXD_ERROR_NO_SUCH_DEVICE_NAME "org.zcrx.zcrx1.Error.NoSuchDevice"
+#define ZCRXD_ERROR_KERNEL_NAME "org.zcrx.zcrx1.Error.Kernel"
+
+struct zcrxd_dbus_hooks {
+	/* Manager.Reload(): re-read the configuration and reconcile; a
+	 * refusal (bad file) fills @error and keeps the running state. */
+	int (*reload)(void *userdata, struct zcrxd_error *error);
+	void *userdata;
+	const char *config_path;	/* Manager.ConfigPath */
+	const char *version;		/* Manager.Version */
+};
+
+struct zcrxd_dbus;
+
+/*
+ * Connect to @bus ("system", "session", or a D-Bus address such as
+ * "unix:path=/run/x"), attach to @event and register the objects; the
+ * name is requested separately, once the table is filled.  The table's
+ * ops are set to announce its changes on the bus.  Logs its failures.
+ */
+int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
+		   struct zcrxd_bindings *table, const struct zcrxd_dbus_hooks *hooks);
+/* Request ZCRXD_BUS_NAME; logs its failure. */
+int zcrxd_dbus_request_name(struct zcrxd_dbus *dbus);
+struct zcrxd_dbus *zcrxd_dbus_free(struct zcrxd_dbus *dbus);
+
+#endif
