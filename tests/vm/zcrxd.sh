@@ -1,0 +1,174 @@
+#!/bin/sh
+# zcrxd against the real zcrx family on netdevsim, on a private system bus:
+# a declared binding made at start, SIGKILL + restart adopting what the
+# kernel has, runtime bindings over D-Bus persisted, kernel refusals with
+# their extack, Set, the policy driving copy -> drop under starvation and
+# back, kernel events as StateChanged, a foreign binding left alone,
+# reload and SIGHUP, a macvtap coming back, zcrxctl show/stats, and the
+# kernel keeping its bindings when zcrxd exits.
+. /zcrx/tests/lib.sh
+
+nsim_create
+nsim_peer_netns
+for m in mvt0 mvt1 mvt2; do
+	ip link add link "$nic" name $m type macvtap mode bridge && ip link set $m up
+done
+mac0=$(cat /sys/class/net/mvt0/address)
+ip netns exec peer tc qdisc add dev "$peer" clsact &&
+ip netns exec peer tc filter add dev "$peer" egress matchall \
+	action skbedit queue_mapping 1 || bail_out "cannot steer to queue 1"
+
+mkdir -p /etc /var/lib/dbus
+echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd
+echo "root:x:0:" > /etc/group
+echo 0123456789abcdef0123456789abcdef > /etc/machine-id
+cat > /tmp/bus.conf <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>system</type><listen>unix:path=/run/bus.socket</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/><allow user="*"/></policy>
+</busconfig>
+EOF
+dbus-daemon --config-file=/tmp/bus.conf --nofork --print-address=1 > /tmp/bus.addr 2>/tmp/bus.log </dev/null &
+# dbus-daemon waits for the kernel's random pool before it listens.
+n=0; while [ ! -s /tmp/bus.addr ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
+[ -s /tmp/bus.addr ] || bail_out "no bus: $(cat /tmp/bus.log)"
+A=$(head -n1 /tmp/bus.addr)
+dbus-monitor --address "$A" "type='signal',path_namespace='/org/zcrx/zcrx1'" </dev/null > /tmp/signals 2>&1 &
+zcrx-nl events 600000 </dev/null > /tmp/events &
+
+mkdir -p /etc/zcrx /var/lib/zcrx
+write_conf() {
+	cat > /etc/zcrx/zcrxd.conf <<EOF
+{ "policy": { "engage-starved-per-sec": 200, "clear-starved-per-sec": 20,
+              "min-dwell-ms": 500, "window-ms": 1000 },
+  "bindings": [ $1 ] }
+EOF
+}
+DECLARED="{ \"nic\": \"$nic\", \"queue\": 1, \"macvtap\": \"mvt0\" }"
+write_conf "$DECLARED"
+
+bctl() { busctl --address="$A" --timeout=20 "$@"; }
+mgr() { bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager "$@"; }
+prop() { bctl get-property org.zcrx.zcrx1 "/org/zcrx/zcrx1/binding/$1" org.zcrx.zcrx1.Binding "$2"; }
+field() { zcrx-nl get "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# poll CMD...: up to 20 s
+poll() { n=0; until "$@" >/dev/null 2>&1; do [ $n -lt 200 ] || { "$@"; return 1; }; sleep 0.1; n=$((n+1)); done; }
+has_name() { bctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus NameHasOwner s org.zcrx.zcrx1 | grep -qx 'b true'; }
+start_zcrxd() {
+	zcrxd --bus "$A" --config /etc/zcrx/zcrxd.conf --state-dir /var/lib/zcrx \
+		--sample-interval-ms 100 </dev/null >/dev/null 2>>/tmp/zcrxd.log &
+	zpid=$!
+}
+eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
+id_of() { zcrx-nl dump | grep " queue=$1 " | sed -n 's/^id=\([0-9]*\) .*/\1/p'; }
+dump_count() { zcrx-nl dump | grep -c '^id='; }
+ifidx() { cat /sys/class/net/$1/ifindex; }
+
+start_zcrxd
+check "zcrxd starts and owns org.zcrx.zcrx1" poll has_name
+zcrx-nl dump
+id1=$(id_of 1)
+check "declared binding made at start ($nic queue 1 -> mvt0)" test -n "$id1"
+check "ListBindings lists it" sh -c "busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager ListBindings | grep -q '/org/zcrx/zcrx1/binding/$id1'"
+check "Origin config" eq "$(prop $id1 Origin)" 's "config"'
+check "Nic, Macvtap, Queue, Fallback" sh -c "[ '$(prop $id1 Nic)' = 's \"$nic\"' ] && [ '$(prop $id1 Macvtap)' = 's \"mvt0\"' ] && [ '$(prop $id1 Queue)' = 'u 1' ] && [ '$(prop $id1 Fallback)' = 's \"copy\"' ]"
+check "GetManagedObjects has it" sh -c "busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.freedesktop.DBus.ObjectManager GetManagedObjects | grep -q 'binding/$id1'"
+
+# SIGKILL + restart: same binding adopted, nothing unbound.
+kill -9 $zpid; wait $zpid 2>/dev/null
+start_zcrxd
+check "restart after SIGKILL" poll has_name
+check "same single binding after restart" sh -c "[ \"\$(zcrx-nl dump | grep -c '^id=')\" = 1 ] && zcrx-nl dump | grep -q '^id=$id1 '"
+check "no unbound event" not grep -q "event=unbound" /tmp/events
+check "adopted: Origin config" eq "$(prop $id1 Origin)" 's "config"'
+
+# Runtime binding over D-Bus.
+out=$(mgr Bind 'susa{sv}' "$nic" 2 mvt1 1 low-watermark u 4)
+check "Bind over D-Bus" contains "/org/zcrx/zcrx1/binding/" "$out"
+id2=$(id_of 2)
+check "Bind reply is the new binding's path" eq "$out" "o \"/org/zcrx/zcrx1/binding/$id2\""
+check "runtime: Origin runtime, LowWatermark 4" sh -c "[ '$(prop $id2 Origin)' = 's \"runtime\"' ] && [ '$(prop $id2 LowWatermark)' = 'u 4' ]"
+check "state file holds it" grep -q '"mvt1"' /var/lib/zcrx/bindings.json
+check "InterfacesAdded for it" poll grep -q "binding/$id2" /tmp/signals
+kill -9 $zpid; wait $zpid 2>/dev/null
+start_zcrxd
+check "restart after SIGKILL (2)" poll has_name
+check "runtime binding kept and adopted" sh -c "[ \"\$(zcrx-nl dump | grep -c '^id=')\" = 2 ] && [ '$(prop $id2 Origin)' = 's \"runtime\"' ]"
+
+# Kernel refusals and bad names.
+out=$(mgr Bind 'susa{sv}' "$nic" 1 mvt2 0 2>&1)
+check "kernel refusal with extack" contains "Device or resource busy: queue-id: queue already bound" "$out"
+out=$(mgr Bind 'susa{sv}' nosuch0 1 mvt2 0 2>&1)
+check "NoSuchDevice text" contains 'nic: no network device named "nosuch0"' "$out"
+out=$(bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager Unbind o /org/zcrx/zcrx1/binding/999 2>&1)
+check "Unbind of an unknown path" contains "no binding at /org/zcrx/zcrx1/binding/999" "$out"
+
+# Set over D-Bus.
+check "Binding.Set fallback drop" bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id2 org.zcrx.zcrx1.Binding Set 'a{sv}' 1 fallback s drop
+check "kernel fallback drop" eq "$(field $id2 fallback)" drop
+check "FallbackChanged copy -> drop (request)" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"request\"'"
+check "state file records fallback drop" grep -q '"fallback": "drop"' /var/lib/zcrx/bindings.json
+
+# Starvation on binding 1: frames without posted buffers -> copy fallback.
+ip netns exec peer tapframe send "$peer" "$mac0" 200 3000 7
+check "RxCopyPackets counted" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopyPackets)\" != 't 0' ]"
+check "policy engages drop (starved)" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=drop'"
+check "FallbackChanged starved" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"starved\"'"
+check "transition logged" poll grep -q "fallback copy -> drop (starved" /tmp/zcrxd.log
+check "policy recovers to copy" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=copy'"
+check "FallbackChanged recovered" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"recovered\"'"
+check "PolicyLevel back to normal" eq "$(prop $id1 PolicyLevel)" 's "normal"'
+
+# State from kernel events: posting buffers clears the fallback.
+echo 8 > /sys/kernel/debug/zcrx/$id1/post_test_buffers
+check "State zerocopy" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding State)\" = 's \"zerocopy\"' ]"
+check "StateChanged signal" poll sh -c "grep -A2 'member=StateChanged' /tmp/signals | grep -q zerocopy"
+check "BuffersPosted 8, BuffersInFlight 8" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding BuffersPosted BuffersInFlight | tr '\n' ' ')\" = 't 8 t 8 ' ]"
+check "PropertiesChanged emitted" grep -q 'PropertiesChanged' /tmp/signals
+
+# A binding made outside zcrxd: visible, Origin kernel, left alone.
+id3=$(zcrx-nl bind "$nic" 3 mvt2 | sed -n 's/^id=//p')
+check "foreign binding visible with Origin kernel" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id3 org.zcrx.zcrx1.Binding Origin)\" = 's \"kernel\"' ]"
+
+# Reload without the declared binding: it goes; the others stay.
+write_conf ""
+check "Reload" mgr Reload
+check "undeclared config binding unbound" poll sh -c "! zcrx-nl dump | grep -q '^id=$id1 '"
+check "runtime and kernel bindings stay" sh -c "zcrx-nl dump | grep -q '^id=$id2 ' && zcrx-nl dump | grep -q '^id=$id3 '"
+check "InterfacesRemoved for it" grep -q "InterfacesRemoved" /tmp/signals
+write_conf "$DECLARED"
+kill -HUP $zpid
+check "SIGHUP re-declares: bound again" poll sh -c "zcrx-nl dump | grep -q ' queue=1 '"
+id1=$(id_of 1)
+
+# macvtap-gone, then back: bound again when the device returns.
+ip link del mvt0
+check "unbound event macvtap-gone logged" poll grep -q "macvtap-gone" /tmp/zcrxd.log
+check "gone from the bus" poll sh -c "! busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager ListBindings | grep -q 'binding/$id1\"'"
+ip link add link "$nic" name mvt0 type macvtap mode bridge && ip link set mvt0 up
+check "bound again when mvt0 returns" poll sh -c "zcrx-nl dump | grep -q ' queue=1 macvtap=$(ifidx mvt0) '"
+
+# Unbind over D-Bus: runtime binding forgotten.
+check "Unbind over D-Bus" mgr Unbind o /org/zcrx/zcrx1/binding/$id2
+check "gone from the kernel" sh -c "! zcrx-nl dump | grep -q '^id=$id2 '"
+check "gone from the state file" not grep -q '"mvt1"' /var/lib/zcrx/bindings.json
+
+# zcrxctl, the CLI, over the same bus.
+out=$(zcrxctl --address "$A" show 2>&1)
+check "zcrxctl show lists the bindings" contains "mvt0" "$out"
+out=$(zcrxctl --address "$A" -j stats 2>&1)
+check "zcrxctl -j stats carries the counters" contains '"buffers-posted"' "$out"
+out=$(zcrxctl --address "$A" bind "$nic" queue 3 macvtap mvt1 2>&1)
+rc=$?
+check "zcrxctl bind refused by the kernel: exit 2" eq "$rc" 2
+check "zcrxctl shows the kernel's text" contains "queue-id: queue already bound" "$out"
+
+# Exit: the kernel keeps its bindings.
+before=$(dump_count)
+kill -TERM $zpid; wait $zpid; rc=$?
+check "SIGTERM: exit 0" eq "$rc" 0
+check "bindings stay in the kernel" eq "$(dump_count)" "$before"
+echo "# ---- zcrxd log"; sed 's/^/# /' /tmp/zcrxd.log
+echo "# ---- signals (tail)"; tail -n 30 /tmp/signals | sed 's/^/# /'
+tap_done
