@@ -1097,6 +1097,20 @@ static int open_family(struct zcrxd_bindings *t)
 		zcrx_nl_close(nl);
 		return r;
 	}
+	/*
+	 * The kernel sends a binding's unbound event (with its reason) before
+	 * the RTM_DELLINK of the device that took it down: read the events
+	 * first when both sockets are ready, or the link cache would see the
+	 * device gone first and the reason would be lost.
+	 */
+	r = sd_event_source_set_priority(t->events_source, SD_EVENT_PRIORITY_IMPORTANT);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot prioritise the zcrx events: %s", strerror(-r));
+		t->events_source = sd_event_source_disable_unref(t->events_source);
+		zcrx_nl_close(events);
+		zcrx_nl_close(nl);
+		return r;
+	}
 	t->nl = nl;
 	t->events = events;
 	if (t->family_missing_logged)
