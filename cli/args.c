@@ -231,35 +231,6 @@ static int fail_unexpected(struct parser *p, const char *word)
 	return fail(p, "unexpected argument \"%s\"", printable(word, safe));
 }
 
-/* Like the kernel's isspace(), which also counts Latin-1's NBSP. */
-static bool kernel_isspace(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
-}
-
-/**
- * zcrxctl_ifname_problem() - check an interface name
- * @name: the name
- *
- * The kernel's dev_valid_name() rules, so that a name refused here could
- * never name a device.
- *
- * Return: NULL if valid, else a static "must ..." text.
- */
-const char *zcrxctl_ifname_problem(const char *name)
-{
-	if (!*name)
-		return "must not be empty";
-	if (strlen(name) >= ZCRXCTL_IFNAMSIZ)
-		return "must be at most 15 characters long";
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return "must not be \".\" or \"..\"";
-	for (const char *c = name; *c; c++)
-		if (*c == '/' || *c == ':' || kernel_isspace(*c))
-			return "must not contain '/', ':' or whitespace";
-	return NULL;
-}
-
 /* Decimal digits only: no sign, space, or base prefix slips through. */
 static int parse_uint(const char *text, uint64_t max, uint64_t *ret)
 {
@@ -321,7 +292,7 @@ static const char *take_value(struct parser *p)
 static int parse_ifname(struct parser *p, const char *what, const char *name,
 			char ret[static ZCRXCTL_IFNAMSIZ])
 {
-	const char *problem = zcrxctl_ifname_problem(name);
+	const char *problem = zcrx_ifname_problem(name);
 	char safe[MSG_WORD_MAX + 4];
 
 	if (problem)

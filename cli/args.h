@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "daemon/ifname.h"
+
 /* The D-Bus API, version 1 (daemon/DBUS-API.md). */
 #define ZCRXCTL_BUS_NAME "org.zcrx.zcrx1"
 #define ZCRXCTL_MANAGER_PATH "/org/zcrx/zcrx1"
@@ -23,7 +25,7 @@
 #define ZCRXCTL_BINDING_PATH_PREFIX "/org/zcrx/zcrx1/binding/"
 
 /* IFNAMSIZ, without net/if.h in every user. */
-#define ZCRXCTL_IFNAMSIZ 16
+#define ZCRXCTL_IFNAMSIZ ZCRX_IFNAMSIZ
 #define ZCRXCTL_QUEUE_MAX 65535
 /* The prefix, a uint32 in decimal (10 digits) and the NUL. */
 #define ZCRXCTL_BINDING_PATH_SIZE (sizeof(ZCRXCTL_BINDING_PATH_PREFIX) + 10)
@@ -76,7 +78,6 @@ int zcrxctl_parse_args(int argc, char *const argv[], struct zcrxctl_cmd *ret,
 const char *zcrxctl_usage(enum zcrxctl_command command);
 const char *zcrxctl_command_name(enum zcrxctl_command command);
 
-const char *zcrxctl_ifname_problem(const char *name);
 int zcrxctl_parse_binding(const char *text, uint32_t *ret_id);
 int zcrxctl_binding_path(uint32_t id, char path[static ZCRXCTL_BINDING_PATH_SIZE]);
 

@@ -250,7 +250,7 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 
 static int check_ifname(const char *what, const char *name, sd_bus_error *error)
 {
-	const char *problem = zcrx_config_ifname_problem(name);
+	const char *problem = zcrx_ifname_problem(name);
 
 	if (!problem)
 		return 0;

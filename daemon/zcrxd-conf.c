@@ -360,35 +360,6 @@ static int get_fallback(struct parse_ctx *ctx, const char *where,
 	return 0;
 }
 
-/* Like the kernel's isspace(), which also counts Latin-1's NBSP. */
-static bool kernel_isspace(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
-}
-
-/**
- * zcrx_config_ifname_problem() - check an interface name
- * @name: the name
- *
- * Applies the kernel's dev_valid_name() rules, so a name refused here
- * could never name a device.
- *
- * Return: NULL if valid, else a static "must ..." text.
- */
-const char *zcrx_config_ifname_problem(const char *name)
-{
-	if (!*name)
-		return "must not be empty";
-	if (strlen(name) >= ZCRX_IFNAMSIZ)
-		return "must be at most 15 bytes long";
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return "must not be \".\" or \"..\"";
-	for (const char *p = name; *p; p++)
-		if (*p == '/' || *p == ':' || kernel_isspace(*p))
-			return "must not contain '/', ':' or whitespace";
-	return NULL;
-}
-
 static int get_ifname(struct parse_ctx *ctx, const char *where,
 		      const char *key, struct json_object *val,
 		      char ret[static ZCRX_IFNAMSIZ])
@@ -399,7 +370,7 @@ static int get_ifname(struct parse_ctx *ctx, const char *where,
 	r = get_string(ctx, where, key, val, &name);
 	if (r < 0)
 		return r;
-	problem = zcrx_config_ifname_problem(name);
+	problem = zcrx_ifname_problem(name);
 	if (problem)
 		return fail(ctx, where, key, "%s", problem);
 	strcpy(ret, name);

@@ -69,13 +69,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ifname.h"
 #include "policy.h"
 
 /* Files larger than this are refused: configs are a few KiB at most. */
 #define ZCRX_CONFIG_MAX_BYTES (1024 * 1024)
-
-/* IFNAMSIZ, without pulling net/if.h or linux/if.h into every user. */
-#define ZCRX_IFNAMSIZ 16
 
 struct zcrx_config_binding {
 	char nic[ZCRX_IFNAMSIZ];
@@ -119,7 +117,6 @@ static inline void zcrx_config_freep(struct zcrx_config **config)
 void zcrx_config_binding_policy(const struct zcrx_policy_params *defaults,
 				const struct zcrx_config_binding *binding,
 				struct zcrx_policy_params *ret);
-const char *zcrx_config_ifname_problem(const char *name);
 enum zcrx_binding_conflict
 zcrx_config_binding_conflict(const struct zcrx_config_binding *a,
 			     const struct zcrx_config_binding *b);

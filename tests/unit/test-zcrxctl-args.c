@@ -383,7 +383,7 @@ static void test_bind_names(struct tap *t)
 		 "bind: DEV \"eth0:1\": must not contain '/', ':' or whitespace",
 		 ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind 1234567890123456 queue 1 macvtap m",
-		 "bind: DEV \"1234567890123456\": must be at most 15 characters long",
+		 "bind: DEV \"1234567890123456\": must be at most 15 bytes long",
 		 ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind . queue 1 macvtap m",
 		 "bind: DEV \".\": must not be \".\" or \"..\"", ZCRXCTL_COMMAND_BIND);
@@ -410,7 +410,7 @@ static void test_bind_names(struct tap *t)
 		 ZCRXCTL_COMMAND_BIND, "empty macvtap");
 	mvt_words[5] = too_long;
 	bad_argv(t, mvt_words,
-		 "bind: macvtap \"1234567890123456\": must be at most 15 characters long",
+		 "bind: macvtap \"1234567890123456\": must be at most 15 bytes long",
 		 ZCRXCTL_COMMAND_BIND, "16-character macvtap");
 	mvt_words[5] = "m\n";
 	bad_argv(t, mvt_words, "bind: macvtap \"m?\": must not contain '/', ':' or whitespace",
@@ -425,16 +425,16 @@ static void test_bind_names(struct tap *t)
 		long_word[0] = '/';
 		words[1] = long_word;
 		snprintf(want, sizeof(want),
-			 "bind: DEV \"%.64s...\": must be at most 15 characters long",
+			 "bind: DEV \"%.64s...\": must be at most 15 bytes long",
 			 long_word);
 		bad_argv(t, words, want, ZCRXCTL_COMMAND_BIND, "199-byte DEV");
 	}
 
-	tap_is_str(t, zcrxctl_ifname_problem("eth0"), NULL, "eth0 is a name");
-	tap_is_str(t, zcrxctl_ifname_problem("a"), NULL, "one character is a name");
-	tap_is_str(t, zcrxctl_ifname_problem("-x"), NULL, "a leading '-' is allowed");
-	tap_is_str(t, zcrxctl_ifname_problem("..."), NULL, "\"...\" is a name");
-	tap_is_str(t, zcrxctl_ifname_problem("123456789012345"), NULL,
+	tap_is_str(t, zcrx_ifname_problem("eth0"), NULL, "eth0 is a name");
+	tap_is_str(t, zcrx_ifname_problem("a"), NULL, "one character is a name");
+	tap_is_str(t, zcrx_ifname_problem("-x"), NULL, "a leading '-' is allowed");
+	tap_is_str(t, zcrx_ifname_problem("..."), NULL, "\"...\" is a name");
+	tap_is_str(t, zcrx_ifname_problem("123456789012345"), NULL,
 		   "15 characters is a name");
 }
 

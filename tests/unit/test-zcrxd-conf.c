@@ -355,13 +355,13 @@ static void test_names(struct tap *t)
 		      "zcrxd.conf: bindings[0].macvtap: must not contain '/', ':' or whitespace");
 
 	/* What the kernel accepts is accepted. */
-	is_str(t, zcrx_config_ifname_problem("..."), NULL, "\"...\" is a valid name");
-	is_str(t, zcrx_config_ifname_problem("eth0.100"), NULL, "VLAN-style name valid");
-	is_str(t, zcrx_config_ifname_problem("abcdefghijklmno"), NULL,
+	is_str(t, zcrx_ifname_problem("..."), NULL, "\"...\" is a valid name");
+	is_str(t, zcrx_ifname_problem("eth0.100"), NULL, "VLAN-style name valid");
+	is_str(t, zcrx_ifname_problem("abcdefghijklmno"), NULL,
 	       "15 bytes is valid");
-	is_str(t, zcrx_config_ifname_problem("\xc3\xa9th0"), NULL,
+	is_str(t, zcrx_ifname_problem("\xc3\xa9th0"), NULL,
 	       "non-ASCII without NBSP byte is valid");
-	is_str(t, zcrx_config_ifname_problem("\xc3\xa0"), space,
+	is_str(t, zcrx_ifname_problem("\xc3\xa0"), space,
 	       "a 0xa0 byte is kernel whitespace, as in \"\\u00e0\"");
 
 	check_invalid(t, "{\"admin-group\": \"-wheel\"}",
