@@ -728,10 +728,81 @@ static int u32_cmp(const void *a, const void *b)
 }
 
 /* Take in what the dump says: new, changed and vanished bindings. */
+static void handle_event(struct zcrxd_bindings *t, const struct zcrx_event *ev);
+
+/*
+ * Handle every pending kernel event.  Return: true when events were lost
+ * (the socket overflowed) and the caller must catch up from a dump.
+ */
+static bool drain_events(struct zcrxd_bindings *t)
+{
+	struct zcrx_event ev;
+	bool lost = false;
+	int r;
+
+	if (!t->events)
+		return false;
+	for (;;) {
+		r = zcrx_nl_read_event(t->events, &ev);
+		if (r == -EAGAIN || r == -EINTR)
+			break;
+		if (r == -ENOBUFS) {
+			lost = true;
+			continue;
+		}
+		if (r == -EBADMSG) {
+			zcrxd_log(LOG_WARNING, "skipped a malformed zcrx event");
+			continue;
+		}
+		if (r < 0) {
+			zcrxd_log(LOG_ERR, "cannot read zcrx events: %s", strerror(-r));
+			break;
+		}
+		handle_event(t, &ev);
+	}
+	return lost;
+}
+
+/*
+ * Bindings the dump no longer has ended in the kernel.  The kernel queues
+ * a binding's unbound event (with its reason) before a dump can miss it,
+ * so read the pending events first: only what is still missing after
+ * them ended unannounced.  Ids are collected before the events are read,
+ * which may add and remove bindings.
+ */
+static int forget_missing(struct zcrxd_bindings *t, const uint32_t *dump_ids, size_t n)
+{
+	struct zcrxd_binding *b;
+	uint32_t *missing;
+	size_t n_missing = 0;
+
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (!bsearch(&b->id, dump_ids, n, sizeof(*dump_ids), u32_cmp))
+			n_missing++;
+	if (!n_missing)
+		return 0;
+	missing = calloc(n_missing, sizeof(*missing));
+	if (!missing)
+		return -ENOMEM;
+	n_missing = 0;
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (!bsearch(&b->id, dump_ids, n, sizeof(*dump_ids), u32_cmp))
+			missing[n_missing++] = b->id;
+	/* Lost events need no catch-up here: this is the catch-up. */
+	drain_events(t);
+	for (size_t i = 0; i < n_missing; i++) {
+		b = zcrxd_bindings_find(t, missing[i]);
+		if (b)
+			binding_gone(t, b, 0);
+	}
+	free(missing);
+	return 0;
+}
+
 static int sync_from_dump(struct zcrxd_bindings *t)
 {
 	struct zcrx_binding_info *infos = NULL;
-	struct zcrxd_binding *b, *next;
+	struct zcrxd_binding *b;
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
 	uint32_t *ids;
 	size_t n = 0;
@@ -772,14 +843,10 @@ static int sync_from_dump(struct zcrxd_bindings *t)
 				  binding_describe(b, desc, sizeof(desc)));
 	}
 	qsort(ids, n, sizeof(*ids), u32_cmp);
-	for (b = TAILQ_FIRST(&t->bindings); b; b = next) {
-		next = TAILQ_NEXT(b, link);
-		if (!bsearch(&b->id, ids, n, sizeof(*ids), u32_cmp))
-			binding_gone(t, b, 0);
-	}
+	r = forget_missing(t, ids, n);
 	free(ids);
 	free(infos);
-	return 0;
+	return r;
 }
 
 /* ---- reconciliation ---- */
@@ -988,32 +1055,11 @@ static void handle_event(struct zcrxd_bindings *t, const struct zcrx_event *ev)
 static int on_events(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
 	struct zcrxd_bindings *t = userdata;
-	struct zcrx_event ev;
-	bool resync = false;
-	int r;
 
 	(void)source;
 	(void)fd;
 	(void)revents;
-	for (;;) {
-		r = zcrx_nl_read_event(t->events, &ev);
-		if (r == -EAGAIN || r == -EINTR)
-			break;
-		if (r == -ENOBUFS) {
-			resync = true;
-			continue;
-		}
-		if (r == -EBADMSG) {
-			zcrxd_log(LOG_WARNING, "skipped a malformed zcrx event");
-			continue;
-		}
-		if (r < 0) {
-			zcrxd_log(LOG_ERR, "cannot read zcrx events: %s", strerror(-r));
-			break;
-		}
-		handle_event(t, &ev);
-	}
-	if (resync) {
+	if (drain_events(t)) {
 		zcrxd_log(LOG_WARNING, "zcrx events were lost; catching up from a dump");
 		if (sync_from_dump(t) == 0) {
 			struct zcrxd_binding *b;
