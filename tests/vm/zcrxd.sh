@@ -111,14 +111,24 @@ check "FallbackChanged copy -> drop (request)" poll sh -c "grep -A4 'member=Fall
 check "state file records fallback drop" grep -q '"fallback": "drop"' /var/lib/zcrx/bindings.json
 
 # Starvation on binding 1: frames without posted buffers -> copy fallback.
+# zcrxctl monitor follows the daemon's signals meanwhile.
+zcrxctl --address "$A" monitor </dev/null > /tmp/zcrxctl-monitor 2>&1 &
+monitor_pid=$!
+sleep 1
 ip netns exec peer tapframe send "$peer" "$mac0" 200 3000 7
 check "RxCopyPackets counted" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopyPackets)\" != 't 0' ]"
 check "policy engages drop (starved)" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=drop'"
 check "FallbackChanged starved" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"starved\"'"
 check "transition logged" poll grep -q "fallback copy -> drop (starved" /tmp/zcrxd.log
+check "zcrxctl monitor shows the policy transition" \
+	poll grep -q "reason starved" /tmp/zcrxctl-monitor
 check "policy recovers to copy" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=copy'"
 check "FallbackChanged recovered" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"recovered\"'"
 check "PolicyLevel back to normal" eq "$(prop $id1 PolicyLevel)" 's "normal"'
+check "zcrxctl monitor shows the way back" \
+	poll grep -q "reason recovered" /tmp/zcrxctl-monitor
+kill "$monitor_pid"
+echo "# ---- zcrxctl monitor"; sed 's/^/# /' /tmp/zcrxctl-monitor
 
 # State from kernel events: posting buffers clears the fallback.
 echo 8 > /sys/kernel/debug/zcrx/$id1/post_test_buffers
