@@ -92,6 +92,9 @@ static const struct binding_attr binding_attrs[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_RX_DROPPED_PACKETS] = { .name = "rx-dropped-packets", .is_uint = true },
 	[ZCRX_A_BINDING_PINNED_BYTES] = { .name = "pinned-bytes", .is_uint = true },
 	[ZCRX_A_BINDING_REASON] = { .name = "reason", VALUE_NAMES(unbind_reason_names) },
+	[ZCRX_A_BINDING_RX_ZEROCOPY_BYTES] = { .name = "rx-zerocopy-bytes", .is_uint = true },
+	[ZCRX_A_BINDING_RX_COPIED_BYTES] = { .name = "rx-copied-bytes", .is_uint = true },
+	[ZCRX_A_BINDING_COPYBREAK] = { .name = "copybreak" },
 };
 
 /**
@@ -765,14 +768,15 @@ int zcrx_nl_unbind(struct zcrx_nl *nl, uint32_t id)
  * zcrx_nl_set() - change a binding's fallback and low watermark
  * @nl: a request context
  * @id: the binding
- * @changes: the fallback and low-watermark it has are sent; the rest of
+ * @changes: the fallback, low-watermark and copybreak it has are sent; the rest of
  *	its attributes are ignored
  *
  * Return: as zcrx_nl_bind().
  */
 int zcrx_nl_set(struct zcrx_nl *nl, uint32_t id, const struct zcrx_binding_info *changes)
 {
-	static const int attrs[] = { ZCRX_A_BINDING_FALLBACK, ZCRX_A_BINDING_LOW_WATERMARK };
+	static const int attrs[] = { ZCRX_A_BINDING_FALLBACK, ZCRX_A_BINDING_LOW_WATERMARK,
+				     ZCRX_A_BINDING_COPYBREAK };
 	struct nlmsghdr *nlh = zcrx_request_start(nl, ZCRX_CMD_SET, NLM_F_ACK);
 
 	mnl_attr_put_u32(nlh, ZCRX_A_BINDING_ID, id);

@@ -4,7 +4,7 @@
  *
  *   zcrx-nl bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK]	prints id=N
  *   zcrx-nl unbind ID
- *   zcrx-nl set ID [fallback copy|drop] [watermark N]
+ *   zcrx-nl set ID [fallback copy|drop] [watermark N] [copybreak N]
  *   zcrx-nl get ID		one line of key=value pairs
  *   zcrx-nl dump		one such line per binding
  *   zcrx-nl events MS [COUNT]	prints "ready" once subscribed, then one
@@ -73,6 +73,9 @@ static const char *const binding_keys[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_RX_COPY_PACKETS] = "rx_copy",
 	[ZCRX_A_BINDING_RX_DROPPED_PACKETS] = "rx_dropped",
 	[ZCRX_A_BINDING_PINNED_BYTES] = "pinned_bytes",
+	[ZCRX_A_BINDING_RX_ZEROCOPY_BYTES] = "rx_zerocopy_bytes",
+	[ZCRX_A_BINDING_RX_COPIED_BYTES] = "rx_copied_bytes",
+	[ZCRX_A_BINDING_COPYBREAK] = "copybreak",
 };
 
 static const char *attr_name(int attr, char *buf, size_t size)
@@ -758,7 +761,7 @@ static void print_usage(void)
 {
 	printf("usage: " PROG " bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK]\n"
 	       "       " PROG " unbind ID\n"
-	       "       " PROG " set ID [fallback copy|drop] [watermark N]\n"
+	       "       " PROG " set ID [fallback copy|drop] [watermark N] [copybreak N]\n"
 	       "       " PROG " get ID\n"
 	       "       " PROG " dump\n"
 	       "       " PROG " events MS [COUNT]\n"
@@ -904,6 +907,9 @@ static int cmd_set(int argc, char **argv)
 			ret = parse_fallback(argv[i + 1], &value);
 		} else if (!strcmp(argv[i], "watermark")) {
 			attr = ZCRX_A_BINDING_LOW_WATERMARK;
+			ret = parse_u32(argv[i + 1], &value);
+		} else if (!strcmp(argv[i], "copybreak")) {
+			attr = ZCRX_A_BINDING_COPYBREAK;
 			ret = parse_u32(argv[i + 1], &value);
 		} else {
 			return usage_error();

@@ -43,6 +43,11 @@ struct zcrx_buf_owner_ops {
  * @len: room in the buffer, in bytes
  * @cookie: the owner's name for the buffer (for vhost-net: the virtio
  *	descriptor head), passed back untouched
+ * @pinned: bytes of user memory the owner pinned for the buffer, shown
+ *	in the binding's accounting while the buffer is posted or in flight
+ * @dest: where the owner wants the filled buffer delivered (for
+ *	vhost-net: the macvtap queue it posted through); compared by the
+ *	upper device, never dereferenced by zcrx or the driver
  * @frame_len: bytes of the frame the NIC wrote, set when filled
  * @copied: the frame was copied out of the buffer before delivery
  * @binding: the binding it was posted to (holds a reference)
@@ -58,6 +63,8 @@ struct zcrx_buf {
 	u32 offset;
 	u32 len;
 	u64 cookie;
+	u32 pinned;
+	const void *dest;
 	u32 frame_len;
 	bool copied;
 	struct zcrx_binding *binding;
@@ -79,6 +86,11 @@ struct zcrx_buf {
  *	with the queue's receive path; must not sleep.  Returns 0 or a
  *	negative errno (-ENOSPC when the queue's ring is full), in which
  *	case the buffer stays the caller's.
+ * @flush_rx_buffers: release every buffer still posted to @queue, unused,
+ *	with zcrx_buf_release(buf, false), while the queue stays bound: an
+ *	owner that stops (vhost-net changing backend or memory table) gets
+ *	its buffers back.  Called concurrently with the receive path and
+ *	with posts; must not sleep.
  *
  * A driver sets dev->zcrx_ops to offer zero-copy receive.
  */
@@ -89,13 +101,49 @@ struct netdev_zcrx_ops {
 	void (*unbind_queue)(struct net_device *dev, unsigned int queue);
 	int (*post_rx_buffer)(struct net_device *dev, unsigned int queue,
 			      struct zcrx_buf *buf);
+	void (*flush_rx_buffers)(struct net_device *dev, unsigned int queue);
 };
 
+#if IS_ENABLED(CONFIG_ZCRX)
+struct zcrx_binding *zcrx_binding_get_by_macvtap(const struct net_device *dev);
+void zcrx_binding_put(struct zcrx_binding *binding);
 int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf);
+void zcrx_flush_rx_buffers(struct zcrx_binding *binding);
+struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb);
+void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes);
 void zcrx_buf_release(struct zcrx_buf *buf, bool filled);
 void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
 		     u32 frame_len);
 u32 zcrx_rx_fallback(struct zcrx_binding *binding);
+bool zcrx_rx_copybreak(struct zcrx_binding *binding, unsigned int len);
 void zcrx_count_rx_copy(struct zcrx_binding *binding);
+#else
+/* What tap and vhost-net call when the kernel has no zcrx. */
+static inline struct zcrx_binding *
+zcrx_binding_get_by_macvtap(const struct net_device *dev)
+{
+	return NULL;
+}
+
+static inline void zcrx_binding_put(struct zcrx_binding *binding) {}
+
+static inline int zcrx_post_rx_buffer(struct zcrx_binding *binding,
+				      struct zcrx_buf *buf)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void zcrx_flush_rx_buffers(struct zcrx_binding *binding) {}
+
+static inline struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb)
+{
+	return NULL;
+}
+
+static inline void zcrx_count_copied_bytes(const struct net_device *macvtap,
+					   u32 bytes)
+{
+}
+#endif
 
 #endif /* _NET_ZCRX_H */

@@ -68,7 +68,7 @@ void zcrx_binding_put(struct zcrx_binding *binding)
 	free_percpu(binding->stats);
 	kfree_rcu(binding, rcu);
 }
-EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_put);
+EXPORT_SYMBOL_GPL(zcrx_binding_put);
 
 static void zcrx_queue_event(struct zcrx_binding *binding,
 			     enum zcrx_event event)
@@ -166,6 +166,9 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 			c.rx_zerocopy = u64_stats_read(&s->rx_zerocopy);
 			c.rx_copy = u64_stats_read(&s->rx_copy);
 			c.rx_dropped = u64_stats_read(&s->rx_dropped);
+			c.rx_zerocopy_bytes =
+				u64_stats_read(&s->rx_zerocopy_bytes);
+			c.rx_copied_bytes = u64_stats_read(&s->rx_copied_bytes);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		ret->posted += c.posted;
 		ret->filled += c.filled;
@@ -173,6 +176,8 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 		ret->rx_zerocopy += c.rx_zerocopy;
 		ret->rx_copy += c.rx_copy;
 		ret->rx_dropped += c.rx_dropped;
+		ret->rx_zerocopy_bytes += c.rx_zerocopy_bytes;
+		ret->rx_copied_bytes += c.rx_copied_bytes;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_read);
@@ -193,6 +198,61 @@ static struct zcrx_binding *zcrx_binding_by_macvtap(struct net_device *dev)
 			return binding;
 	return NULL;
 }
+
+/**
+ * zcrx_binding_get_by_macvtap() - the live binding of a macvtap device
+ * @dev: the macvtap device
+ *
+ * For the macvtap's queues (tap.c), which post their reader's buffers
+ * to the binding.  Bindings are few; the walk is over the bindings, not
+ * the devices.
+ *
+ * Context: any; does not sleep.
+ * Return: the binding with a reference the caller drops with
+ * zcrx_binding_put(), or NULL when @dev is not bound (or unbinding).
+ */
+struct zcrx_binding *zcrx_binding_get_by_macvtap(const struct net_device *dev)
+{
+	struct zcrx_binding *binding, *found = NULL;
+	unsigned long id;
+
+	if (xa_empty(&zcrx_bindings))
+		return NULL;
+	rcu_read_lock();
+	xa_for_each(&zcrx_bindings, id, binding) {
+		if (binding->macvtap != dev)
+			continue;
+		if (READ_ONCE(binding->bound) &&
+		    refcount_inc_not_zero(&binding->refcnt))
+			found = binding;
+		break;
+	}
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_GPL(zcrx_binding_get_by_macvtap);
+
+/**
+ * zcrx_count_copied_bytes() - a reader of a macvtap copied a frame out
+ * @macvtap: the macvtap device
+ * @bytes: bytes copied
+ *
+ * tap.c calls this on its copy path, so that a binding shows the bytes
+ * the zero-copy path did not save.  Nothing happens for an unbound
+ * macvtap.
+ *
+ * Context: any; does not sleep.
+ */
+void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes)
+{
+	struct zcrx_binding *binding = zcrx_binding_get_by_macvtap(macvtap);
+
+	if (!binding)
+		return;
+	zcrx_stat_add(binding, ZCRX_STAT(rx_copied_bytes), bytes);
+	zcrx_binding_put(binding);
+}
+EXPORT_SYMBOL_GPL(zcrx_count_copied_bytes);
 
 /* Refuse a queue that cannot be ours; the extack names the attribute. */
 static int zcrx_check_queue(struct net_device *nic, u32 queue,
@@ -298,6 +358,7 @@ EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_alloc);
  * @macvtap_ifindex: a macvtap device stacked on the NIC
  * @fallback: ZCRX_FALLBACK_* for when no buffer is posted
  * @low_watermark: posted level below which an event is sent, 0 for none
+ * @copybreak: frames shorter than this take the copy path, 0 for none
  * @extack: where a refusal is explained
  * @ret: the new binding
  *
@@ -306,7 +367,7 @@ EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_alloc);
  */
 int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 			u32 macvtap_ifindex, u32 fallback, u32 low_watermark,
-			struct netlink_ext_ack *extack,
+			u32 copybreak, struct netlink_ext_ack *extack,
 			struct zcrx_binding **ret)
 {
 	struct net_device *nic, *macvtap;
@@ -332,6 +393,7 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 				     low_watermark);
 	if (!binding)
 		return -ENOMEM;
+	binding->copybreak = copybreak;
 
 	err = xa_alloc_cyclic(&zcrx_bindings, &binding->id, binding,
 			      xa_limit_31b, &zcrx_next_id, GFP_KERNEL);
@@ -443,6 +505,7 @@ int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf)
 		zcrx_binding_put(binding);
 		goto out;
 	}
+	atomic64_add(buf->pinned, &binding->pinned_bytes);
 	if (zcrx_state_enter(&binding->state, ZCRX_STATE_ZEROCOPY))
 		zcrx_queue_event(binding, ZCRX_EV_FALLBACK_CLEARED);
 out:
@@ -467,11 +530,33 @@ void zcrx_buf_release(struct zcrx_buf *buf, bool filled)
 
 	if (!buf->frame_len)
 		atomic_dec(&binding->level);
+	atomic64_sub(buf->pinned, &binding->pinned_bytes);
 	zcrx_stat_add(binding, ZCRX_STAT(returned), 1);
 	buf->owner->release(buf, filled);
 	zcrx_binding_put(binding);
 }
 EXPORT_SYMBOL_GPL(zcrx_buf_release);
+
+/**
+ * zcrx_flush_rx_buffers() - get back every buffer posted and not filled
+ * @binding: the binding; the caller holds a reference
+ *
+ * For an owner that stops while the queue stays bound.  Buffers already
+ * filled are in skbs and come back when those are freed.
+ *
+ * Context: process context.
+ */
+void zcrx_flush_rx_buffers(struct zcrx_binding *binding)
+{
+	struct net_device *nic = binding->nic;
+
+	rcu_read_lock();
+	/* Once unbinding started, unbind_queue releases them instead. */
+	if (READ_ONCE(binding->bound))
+		nic->zcrx_ops->flush_rx_buffers(nic, binding->queue);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(zcrx_flush_rx_buffers);
 
 static void zcrx_ubuf_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 			       bool zerocopy_success)
@@ -498,6 +583,23 @@ static const struct ubuf_info_ops zcrx_ubuf_ops = {
 };
 
 /**
+ * zcrx_skb_buf() - the posted buffer an skb's data sits in
+ * @skb: a received skb
+ *
+ * Return: the buffer, or NULL when @skb does not carry one (its data is
+ * in the driver's or the stack's memory, or was copied out).
+ */
+struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb)
+{
+	struct ubuf_info *uarg = skb_zcopy(skb);
+
+	if (!uarg || uarg->ops != &zcrx_ubuf_ops)
+		return NULL;
+	return container_of(uarg, struct zcrx_buf, ubuf);
+}
+EXPORT_SYMBOL_GPL(zcrx_skb_buf);
+
+/**
  * zcrx_buf_attach() - account a filled buffer and tag the skb carrying it
  * @buf: the buffer the NIC wrote a frame into
  * @skb: the skb whose fragments point into @buf
@@ -518,6 +620,7 @@ void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
 	level = atomic_dec_return(&binding->level);
 	zcrx_stat_add(binding, ZCRX_STAT(filled), 1);
 	zcrx_stat_add(binding, ZCRX_STAT(rx_zerocopy), 1);
+	zcrx_stat_add(binding, ZCRX_STAT(rx_zerocopy_bytes), frame_len);
 	skb_zcopy_init(skb, &buf->ubuf);
 	if (zcrx_crossed_low(level + 1, level,
 			     READ_ONCE(binding->low_watermark)))
@@ -549,6 +652,26 @@ u32 zcrx_rx_fallback(struct zcrx_binding *binding)
 	return fallback;
 }
 EXPORT_SYMBOL_GPL(zcrx_rx_fallback);
+
+/**
+ * zcrx_rx_copybreak() - should a short frame take the copy path?
+ * @binding: the binding of the queue
+ * @len: the frame's length, Ethernet header included
+ *
+ * A frame below the binding's copybreak costs less to copy than a guest
+ * page costs to fill; it is counted as copied.
+ *
+ * Context: the queue's receive path.
+ * Return: true when the driver delivers the frame in its own buffer.
+ */
+bool zcrx_rx_copybreak(struct zcrx_binding *binding, unsigned int len)
+{
+	if (len >= READ_ONCE(binding->copybreak))
+		return false;
+	zcrx_stat_add(binding, ZCRX_STAT(rx_copy), 1);
+	return true;
+}
+EXPORT_SYMBOL_GPL(zcrx_rx_copybreak);
 
 /**
  * zcrx_count_rx_copy() - a frame took the copy path with buffers posted

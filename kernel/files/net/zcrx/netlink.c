@@ -99,7 +99,13 @@ static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 	    nla_put_uint(skb, ZCRX_A_BINDING_RX_DROPPED_PACKETS,
 			 c.rx_dropped) ||
 	    nla_put_uint(skb, ZCRX_A_BINDING_PINNED_BYTES,
-			 atomic64_read(&binding->pinned_bytes)))
+			 atomic64_read(&binding->pinned_bytes)) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_RX_ZEROCOPY_BYTES,
+			 c.rx_zerocopy_bytes) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_RX_COPIED_BYTES,
+			 c.rx_copied_bytes) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_COPYBREAK,
+			READ_ONCE(binding->copybreak)))
 		goto err_cancel;
 	if (cmd == ZCRX_CMD_UNBOUND_NTF &&
 	    nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))
@@ -143,7 +149,7 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
 	struct zcrx_binding *binding;
-	u32 fallback, low_watermark;
+	u32 fallback, low_watermark, copybreak;
 	struct sk_buff *rsp;
 	void *hdr;
 	int err;
@@ -160,6 +166,9 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 	low_watermark = 0;
 	if (tb[ZCRX_A_BINDING_LOW_WATERMARK])
 		low_watermark = nla_get_u32(tb[ZCRX_A_BINDING_LOW_WATERMARK]);
+	copybreak = 0;
+	if (tb[ZCRX_A_BINDING_COPYBREAK])
+		copybreak = nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK]);
 
 	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!rsp)
@@ -174,8 +183,8 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 				  nla_get_u32(tb[ZCRX_A_BINDING_IFINDEX]),
 				  nla_get_u32(tb[ZCRX_A_BINDING_QUEUE_ID]),
 				  nla_get_u32(tb[ZCRX_A_BINDING_MACVTAP_IFINDEX]),
-				  fallback, low_watermark, info->extack,
-				  &binding);
+				  fallback, low_watermark, copybreak,
+				  info->extack, &binding);
 	if (err)
 		goto err_free;
 
@@ -215,6 +224,9 @@ int zcrx_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[ZCRX_A_BINDING_LOW_WATERMARK])
 		WRITE_ONCE(binding->low_watermark,
 			   nla_get_u32(tb[ZCRX_A_BINDING_LOW_WATERMARK]));
+	if (tb[ZCRX_A_BINDING_COPYBREAK])
+		WRITE_ONCE(binding->copybreak,
+			   nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK]));
 	return 0;
 }
 

@@ -18,6 +18,8 @@
  * @rx_zerocopy: frames delivered in a posted buffer
  * @rx_copy: frames delivered through the copy path
  * @rx_dropped: frames dropped for lack of a posted buffer
+ * @rx_zerocopy_bytes: bytes of the frames counted in @rx_zerocopy
+ * @rx_copied_bytes: bytes the macvtap's readers copied out of frames
  * @syncp: consistent 64-bit reads on 32-bit hosts
  *
  * Per CPU so that the poster, the NIC's NAPI context and whoever frees
@@ -30,6 +32,8 @@ struct zcrx_pcpu_stats {
 	u64_stats_t rx_zerocopy;
 	u64_stats_t rx_copy;
 	u64_stats_t rx_dropped;
+	u64_stats_t rx_zerocopy_bytes;
+	u64_stats_t rx_copied_bytes;
 	struct u64_stats_sync syncp;
 };
 
@@ -41,6 +45,8 @@ struct zcrx_pcpu_stats {
  * @rx_zerocopy: see &struct zcrx_pcpu_stats
  * @rx_copy: see &struct zcrx_pcpu_stats
  * @rx_dropped: see &struct zcrx_pcpu_stats
+ * @rx_zerocopy_bytes: see &struct zcrx_pcpu_stats
+ * @rx_copied_bytes: see &struct zcrx_pcpu_stats
  */
 struct zcrx_counters {
 	u64 posted;
@@ -49,6 +55,8 @@ struct zcrx_counters {
 	u64 rx_zerocopy;
 	u64 rx_copy;
 	u64 rx_dropped;
+	u64 rx_zerocopy_bytes;
+	u64 rx_copied_bytes;
 };
 
 /* Events waiting in zcrx_binding.events for the event work. */
@@ -69,6 +77,7 @@ enum zcrx_event {
  * @macvtap_tracker: tracker of that reference
  * @fallback: ZCRX_FALLBACK_* applied when no buffer is posted
  * @low_watermark: posted-buffer level below which user space is told
+ * @copybreak: frames shorter than this take the copy path
  * @state: ZCRX_STATE_*: whether frames land in posted buffers now
  * @level: buffers posted to the NIC and neither filled nor released
  * @bound: false once unbinding started; posting is refused from then
@@ -81,7 +90,7 @@ enum zcrx_event {
  * @rcu: frees the binding after RCU readers are done
  *
  * @nic, @queue and @macvtap do not change while the binding lives;
- * @fallback and @low_watermark change under RTNL and are read locklessly
+ * @fallback, @low_watermark and @copybreak change under RTNL and are read locklessly
  * on the receive path.
  */
 struct zcrx_binding {
@@ -93,6 +102,7 @@ struct zcrx_binding {
 	netdevice_tracker macvtap_tracker;
 	u32 fallback;
 	u32 low_watermark;
+	u32 copybreak;
 	u32 state;
 	atomic_t level;
 	bool bound;
@@ -143,11 +153,10 @@ struct zcrx_binding *zcrx_binding_find_next(struct net *net,
 					    unsigned long *id);
 int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 			u32 macvtap_ifindex, u32 fallback, u32 low_watermark,
-			struct netlink_ext_ack *extack,
+			u32 copybreak, struct netlink_ext_ack *extack,
 			struct zcrx_binding **ret);
 void zcrx_binding_destroy(struct zcrx_binding *binding, u32 reason);
 void zcrx_binding_hold(struct zcrx_binding *binding);
-void zcrx_binding_put(struct zcrx_binding *binding);
 void zcrx_binding_read(struct zcrx_binding *binding,
 		       struct zcrx_counters *ret);
 

@@ -20,15 +20,13 @@
 
 /**
  * struct nsim_zcrx_rq - zero-copy state of a bound RX queue
- * @ring: posted buffers; produced by posters, consumed by NAPI
+ * @ring: posted buffers; produced by posters, consumed by NAPI and by
+ *	flushes, which share its consumer lock
  * @binding: the binding the queue serves
- * @spare: a buffer taken from @ring but not used (frame too big), used
- *	first next time; NAPI only
  */
 struct nsim_zcrx_rq {
 	struct ptr_ring ring;
 	struct zcrx_binding *binding;
-	struct zcrx_buf *spare;
 };
 
 static int nsim_zcrx_bind_queue(struct net_device *dev, unsigned int queue,
@@ -51,23 +49,40 @@ static int nsim_zcrx_bind_queue(struct net_device *dev, unsigned int queue,
 	return 0;
 }
 
+/* NAPI takes the consumer lock in softirq: drain with BHs off. */
+static void nsim_zcrx_drain(struct nsim_zcrx_rq *zc)
+{
+	struct zcrx_buf *buf;
+
+	while ((buf = ptr_ring_consume_bh(&zc->ring)))
+		zcrx_buf_release(buf, false);
+}
+
 static void nsim_zcrx_unbind_queue(struct net_device *dev, unsigned int queue)
 {
 	struct netdevsim *ns = netdev_priv(dev);
 	struct nsim_zcrx_rq *zc;
-	struct zcrx_buf *buf;
 
 	zc = rtnl_dereference(ns->rq[queue].zcrx);
 	RCU_INIT_POINTER(ns->rq[queue].zcrx, NULL);
 	/* NAPI may still be looking at the ring. */
 	synchronize_net();
-	if (zc->spare)
-		zcrx_buf_release(zc->spare, false);
-	/* NAPI takes the consumer lock in softirq: drain with BHs off. */
-	while ((buf = ptr_ring_consume_bh(&zc->ring)))
-		zcrx_buf_release(buf, false);
+	nsim_zcrx_drain(zc);
 	ptr_ring_cleanup(&zc->ring, NULL);
 	kfree(zc);
+}
+
+static void nsim_zcrx_flush_rx_buffers(struct net_device *dev,
+				       unsigned int queue)
+{
+	struct netdevsim *ns = netdev_priv(dev);
+	struct nsim_zcrx_rq *zc;
+
+	rcu_read_lock();
+	zc = rcu_dereference(ns->rq[queue].zcrx);
+	if (zc)
+		nsim_zcrx_drain(zc);
+	rcu_read_unlock();
 }
 
 static int nsim_zcrx_post_rx_buffer(struct net_device *dev,
@@ -86,6 +101,7 @@ const struct netdev_zcrx_ops nsim_zcrx_ops = {
 	.bind_queue	= nsim_zcrx_bind_queue,
 	.unbind_queue	= nsim_zcrx_unbind_queue,
 	.post_rx_buffer	= nsim_zcrx_post_rx_buffer,
+	.flush_rx_buffers = nsim_zcrx_flush_rx_buffers,
 };
 
 /* The device writes the frame into @buf; the skb carries it as a fragment. */
@@ -128,33 +144,40 @@ static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
 					   struct sk_buff *skb)
 {
 	unsigned int mac_len = skb->data - skb_mac_header(skb);
-	struct zcrx_buf *buf = zc->spare;
-	struct sk_buff *nskb;
-
-	zc->spare = NULL;
-	if (!buf)
-		buf = ptr_ring_consume(&zc->ring);
-	if (!buf) {
-		if (zcrx_rx_fallback(zc->binding) == ZCRX_FALLBACK_DROP) {
-			kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
-			return NULL;
-		}
-		return skb;
-	}
+	struct sk_buff *nskb = NULL;
+	struct zcrx_buf *buf;
 
 	/* The frame as it came off the wire, Ethernet header included. */
+	if (zcrx_rx_copybreak(zc->binding, skb->len + mac_len))
+		return skb;
 	__skb_push(skb, mac_len);
-	nskb = skb->len <= buf->len ? nsim_zcrx_build_skb(rq, queue, buf, skb) :
-				      NULL;
-	if (!nskb) {
-		/* Too big for the buffer (or no skb): copy path, keep it. */
-		zc->spare = buf;
-		__skb_pull(skb, mac_len);
+	/* A flush may empty the ring between a peek and a consume. */
+	spin_lock(&zc->ring.consumer_lock);
+	buf = __ptr_ring_peek(&zc->ring);
+	/* Too big for the buffer: copy path, the buffer stays posted. */
+	if (buf && skb->len <= buf->len) {
+		__ptr_ring_discard_one(&zc->ring);
+		nskb = nsim_zcrx_build_skb(rq, queue, buf, skb);
+		/* No skb (no memory): the buffer goes back unused. */
+		if (!nskb)
+			zcrx_buf_release(buf, false);
+	}
+	spin_unlock(&zc->ring.consumer_lock);
+	__skb_pull(skb, mac_len);
+
+	if (nskb) {
+		consume_skb(skb);
+		return nskb;
+	}
+	if (buf) {
 		zcrx_count_rx_copy(zc->binding);
 		return skb;
 	}
-	consume_skb(skb);
-	return nskb;
+	if (zcrx_rx_fallback(zc->binding) == ZCRX_FALLBACK_DROP) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
+		return NULL;
+	}
+	return skb;
 }
 
 /**
