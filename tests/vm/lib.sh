@@ -89,3 +89,36 @@ wait_for_file() {
 		n=$((n + 1))
 	done
 }
+
+# guest_macvtap QUEUE: macvtap mvt0 (bridge mode) on $nic for a guest;
+# sets $tap and $mac; the peer's frames are steered to $nic's RX QUEUE.
+guest_macvtap() {
+	ip link add link "$nic" name mvt0 type macvtap mode bridge ||
+		bail_out "no macvtap"
+	ip link set mvt0 up
+	tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)
+	mac=$(cat /sys/class/net/mvt0/address)
+	ip netns exec peer tc qdisc add dev "$peer" clsact &&
+	ip netns exec peer tc filter add dev "$peer" egress matchall \
+		action skbedit queue_mapping "$1" || bail_out "cannot steer to queue $1"
+}
+
+# guest_rx LEN COUNT SEED [VGUEST-OPTION...]: the peer sends COUNT frames
+# to the guest on $tap, which receives and checks them all; its output is
+# left in /tmp/vguest.out.  $send_seed, if set, is what the peer sends.
+guest_rx() {
+	len=$1 count=$2 seed=$3
+	shift 3
+	rm -f /tmp/ready
+	vguest rx --tap "$tap" --ready /tmp/ready --len "$len" --count "$count" \
+		--seed "$seed" "$@" > /tmp/vguest.out 2>&1 &
+	pid=$!
+	wait_for_file /tmp/ready 100 || { kill "$pid"; cat /tmp/vguest.out; return 1; }
+	ip netns exec peer tapframe send "$peer" "$mac" "$len" "$count" \
+		"${send_seed:-$seed}" ||
+		{ kill "$pid"; return 1; }
+	wait "$pid"
+	rc=$?
+	cat /tmp/vguest.out
+	return $rc
+}

@@ -2,8 +2,9 @@
 /*
  * tapframe: send test frames from a NIC port, check them at a tap device.
  *
- *   tapframe send IFNAME DST-MAC LEN COUNT SEED
- *	sends COUNT frames of LEN bytes through an AF_PACKET socket
+ *   tapframe send IFNAME DST-MAC LEN COUNT SEED [FIRST]
+ *	sends COUNT frames of LEN bytes through an AF_PACKET socket,
+ *	numbered from FIRST (default 0)
  *   tapframe expect /dev/tapN LEN COUNT SEED TIMEOUT-MS [READY-FILE]
  *	reads COUNT frames from the tap device and checks each one's
  *	length, sequence number and every payload byte;
@@ -89,9 +90,9 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
-static int cmd_send(char **argv)
+static int cmd_send(int argc, char **argv)
 {
-	unsigned long len, count, seed;
+	unsigned long len, count, seed, first = 0;
 	uint8_t dst[ETH_ALEN], frame[MAX_FRAME];
 	struct sockaddr_ll addr = { .sll_family = AF_PACKET };
 	struct ifreq ifr = { 0 };
@@ -100,7 +101,8 @@ static int cmd_send(char **argv)
 	if (parse_mac(argv[1], dst) < 0 ||
 	    parse_uint(argv[2], HDR_LEN, MAX_FRAME, &len) < 0 ||
 	    parse_uint(argv[3], 1, UINT32_MAX, &count) < 0 ||
-	    parse_uint(argv[4], 0, UINT32_MAX, &seed) < 0) {
+	    parse_uint(argv[4], 0, UINT32_MAX, &seed) < 0 ||
+	    (argc > 5 && parse_uint(argv[5], 0, UINT32_MAX - count, &first) < 0)) {
 		fprintf(stderr, "tapframe send: bad argument\n");
 		return 2;
 	}
@@ -119,7 +121,7 @@ static int cmd_send(char **argv)
 		fprintf(stderr, "tapframe send: %s: %m\n", argv[0]);
 		goto out;
 	}
-	for (uint32_t seq = 0; seq < count; seq++) {
+	for (uint32_t seq = first; seq < first + count; seq++) {
 		build_frame(frame, len, dst, (uint8_t *)ifr.ifr_hwaddr.sa_data,
 			    seed, seq);
 		if (sendto(fd, frame, len, 0, (struct sockaddr *)&addr,
@@ -248,14 +250,14 @@ out:
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tapframe send IFNAME DST-MAC LEN COUNT SEED\n"
+		"usage: tapframe send IFNAME DST-MAC LEN COUNT SEED [FIRST]\n"
 		"       tapframe expect /dev/tapN LEN COUNT SEED TIMEOUT-MS [READY-FILE]\n");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 7 && !strcmp(argv[1], "send"))
-		return cmd_send(argv + 2);
+	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "send"))
+		return cmd_send(argc - 2, argv + 2);
 	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "expect"))
 		return cmd_expect(argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "--help")) {

@@ -17,6 +17,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +79,10 @@ struct options {
 	size_t frame_len;
 	unsigned int timeout_ms;
 	bool log_dirty;
+	uint32_t stall_after;		/* stop giving buffers back after this many frames */
+	unsigned int stall_ms;		/* for this long */
+	bool allow_loss;		/* frames may be missing, in order otherwise */
+	bool timing;			/* report time and CPU use, for benchmarks */
 };
 
 struct virtqueue {
@@ -110,8 +115,15 @@ struct guest {
 	uint32_t *written;		/* most bytes vhost reported in buffer i */
 	uint32_t continuations;		/* entries left of a skipped multi-buffer frame */
 	uint32_t frames;		/* test frames verified */
+	uint32_t next_seq;		/* sequence number expected next */
+	uint32_t lost;			/* sequence numbers that never arrived */
+	uint16_t *held;			/* buffers kept back while stalled */
+	unsigned int nheld;
+	int64_t stall_end;		/* 0: not stalled (yet), -1: stall over */
+	int64_t first_us, last_us;	/* when the first and last frames came */
 	uint32_t skipped;		/* frames of other EtherTypes */
 	uint64_t used_entries;
+	uint64_t empty;			/* buffers given back unused (len 0) */
 	uint64_t recycled;
 	bool mismatch;			/* diag describes a check, not a system error */
 	char diag[320];
@@ -185,6 +197,12 @@ static void usage(FILE *f)
 		"  --len L          bytes per frame, Ethernet header included (default 1000)\n"
 		"  --seed S         payload seed, as given to tapframe send (default 0)\n"
 		"  --timeout-ms T   give up after T ms without a frame (default 5000)\n"
+		"  --stall-after N  after N frames keep every buffer back for\n"
+		"  --stall-ms T     T ms, as a guest that stops refilling its ring\n"
+		"  --allow-loss     frames may be missing (dropped on the way); the\n"
+		"                   rest must arrive in order; ends at the last frame\n"
+		"  --timing         print the time from first to last frame and the\n"
+		"                   CPU time of vhost's worker and of the guest\n"
 		"  --ready FILE     create FILE once buffers are posted and the backend set\n"
 		"  --log-dirty      enable vhost's dirty log and check it covers every\n"
 		"                   filled buffer page\n");
@@ -209,7 +227,8 @@ static int parse_number(const char *s, unsigned long long min,
 
 enum {
 	OPT_TAP = 1, OPT_BUFS, OPT_BUF_SIZE, OPT_RING_SIZE, OPT_COUNT, OPT_LEN,
-	OPT_SEED, OPT_TIMEOUT, OPT_READY, OPT_LOG_DIRTY, OPT_HELP,
+	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
+	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_HELP,
 };
 
 static const struct option rx_options[] = {
@@ -222,7 +241,11 @@ static const struct option rx_options[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
 	{ "ready", required_argument, NULL, OPT_READY },
+	{ "stall-after", required_argument, NULL, OPT_STALL_AFTER },
+	{ "stall-ms", required_argument, NULL, OPT_STALL_MS },
 	{ "log-dirty", no_argument, NULL, OPT_LOG_DIRTY },
+	{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
+	{ "timing", no_argument, NULL, OPT_TIMING },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -239,6 +262,8 @@ static const struct {
 	[OPT_LEN] = { "--len", TEST_HDR_LEN, MAX_FRAME },
 	[OPT_SEED] = { "--seed", 0, UINT32_MAX },
 	[OPT_TIMEOUT] = { "--timeout-ms", 1, MAX_TIMEOUT_MS },
+	[OPT_STALL_AFTER] = { "--stall-after", 1, UINT32_MAX },
+	[OPT_STALL_MS] = { "--stall-ms", 1, MAX_TIMEOUT_MS },
 };
 
 static int parse_numeric_option(struct guest *g, int opt, const char *arg)
@@ -272,6 +297,12 @@ static int parse_numeric_option(struct guest *g, int opt, const char *arg)
 	case OPT_TIMEOUT:
 		o->timeout_ms = v;
 		break;
+	case OPT_STALL_AFTER:
+		o->stall_after = v;
+		break;
+	case OPT_STALL_MS:
+		o->stall_ms = v;
+		break;
 	}
 	return 0;
 }
@@ -297,6 +328,8 @@ static int check_options(struct guest *g, bool bufs_given)
 	if ((unsigned long long)o->bufs * o->buf_size > MAX_BUFFER_BYTES)
 		return fail(g, -EINVAL, "--bufs x --buf-size exceeds %llu bytes",
 			    MAX_BUFFER_BYTES);
+	if (!o->stall_after != !o->stall_ms)
+		return fail(g, -EINVAL, "--stall-after and --stall-ms go together");
 	/* Each frame must arrive in one buffer (num_buffers == 1). */
 	if (o->frame_len + VNET_HDR_LEN > o->buf_size)
 		return fail(g, -EINVAL,
@@ -329,6 +362,12 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 			break;
 		case OPT_LOG_DIRTY:
 			o->log_dirty = true;
+			break;
+		case OPT_ALLOW_LOSS:
+			o->allow_loss = true;
+			break;
+		case OPT_TIMING:
+			o->timing = true;
 			break;
 		case OPT_HELP:
 			return 1;
@@ -410,7 +449,8 @@ static int map_guest_memory(struct guest *g)
 
 	g->posted = calloc(g->opt.bufs, sizeof(*g->posted));
 	g->written = calloc(g->opt.bufs, sizeof(*g->written));
-	if (!g->posted || !g->written)
+	g->held = calloc(g->opt.bufs, sizeof(*g->held));
+	if (!g->posted || !g->written || !g->held)
 		return fail(g, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -646,24 +686,33 @@ static int publish_and_notify(struct guest *g, struct virtqueue *vq)
 
 /* ---- receive and verify ---- */
 
-static int64_t now_ms(void)
+static int64_t now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t now_ms(void)
+{
+	return now_us() / 1000;
 }
 
 /* A frame of ours: sequence, length and every payload byte, as tapframe. */
 static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
-			     uint16_t num_buffers)
+			     uint16_t num_buffers, uint32_t *ret_seq)
 {
-	uint32_t seq = g->frames, seq_be;
+	uint32_t seq = g->next_seq, seq_be;
 
 	if (num_buffers != 1)
 		return mismatch(g, "frame %u spans %u buffers (num_buffers), want 1",
 				seq, num_buffers);
 	memcpy(&seq_be, frame + ETH_HLEN, sizeof(seq_be));
+	/* Lost frames leave gaps; reordered or repeated ones never pass. */
+	if (g->opt.allow_loss && ntohl(seq_be) > seq &&
+	    ntohl(seq_be) < g->opt.count)
+		seq = ntohl(seq_be);
 	if (ntohl(seq_be) != seq)
 		return mismatch(g, "frame %u arrived where %u was expected",
 				ntohl(seq_be), seq);
@@ -677,6 +726,7 @@ static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
 			return mismatch(g, "frame %u byte %zu is 0x%02x, want 0x%02x",
 					seq, off, frame[off], want);
 	}
+	*ret_seq = seq;
 	return 0;
 }
 
@@ -687,6 +737,7 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	uint16_t num_buffers = 1, ethertype = 0;
 	const uint8_t *buf, *frame;
 	size_t frame_len;
+	uint32_t seq = 0;
 	int r;
 
 	if (id >= g->opt.bufs)
@@ -705,6 +756,11 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	/* The rest of a skipped frame that vhost merged over several buffers. */
 	if (g->continuations) {
 		g->continuations--;
+		return 0;
+	}
+	/* Posted for zero-copy, then given back unused (zcrx teardown). */
+	if (!len) {
+		g->empty++;
 		return 0;
 	}
 	if (len < VNET_HDR_LEN)
@@ -728,19 +784,55 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 			g->continuations = num_buffers - 1;
 		return 0;
 	}
-	r = verify_test_frame(g, frame, frame_len, num_buffers);
+	r = verify_test_frame(g, frame, frame_len, num_buffers, &seq);
 	if (r < 0)
 		return r;
+	g->lost += seq - g->next_seq;
+	g->next_seq = seq + 1;
+	g->last_us = now_us();
+	if (!g->frames)
+		g->first_us = g->last_us;
 	g->frames++;
 	return 1;
+}
+
+/* All frames are in: the last one, when some may be lost. */
+static bool received_all(const struct guest *g)
+{
+	return g->opt.allow_loss ? g->next_seq >= g->opt.count :
+				   g->frames >= g->opt.count;
+}
+
+/* --stall-after: from that frame on, for --stall-ms, refill nothing. */
+static bool stalled(struct guest *g)
+{
+	if (!g->stall_end && g->opt.stall_after &&
+	    g->frames >= g->opt.stall_after)
+		g->stall_end = now_ms() + g->opt.stall_ms;
+	return g->stall_end > 0;
 }
 
 /* Give a consumed buffer back, poisoned so that stale bytes cannot pass. */
 static void recycle_rx_buffer(struct guest *g, uint16_t id, uint32_t len)
 {
 	memset(g->mem + buf_offset(g, id), POISON_BYTE, len);
+	if (stalled(g)) {
+		g->held[g->nheld++] = id;
+		return;
+	}
 	queue_rx_buffer(g, &g->vq[RX_QUEUE], id);
 	g->recycled++;
+}
+
+/* The stall is over: every buffer kept back goes to the device at once. */
+static void end_stall(struct guest *g)
+{
+	g->stall_end = -1;
+	for (unsigned int i = 0; i < g->nheld; i++) {
+		queue_rx_buffer(g, &g->vq[RX_QUEUE], g->held[i]);
+		g->recycled++;
+	}
+	g->nheld = 0;
 }
 
 /* Consume what vhost has returned; the number of test frames verified. */
@@ -758,7 +850,9 @@ static int drain_used_ring(struct guest *g)
 		return mismatch(g, "used index moved from %u to %u, more than the ring's %u entries",
 				rx->last_used_idx, used_idx, rx->num);
 
-	while (rx->last_used_idx != used_idx && g->frames < g->opt.count) {
+	if (g->stall_end > 0 && now_ms() >= g->stall_end)
+		end_stall(g);
+	while (rx->last_used_idx != used_idx && !received_all(g)) {
 		const struct vring_used_elem *elem =
 			&rx->used->ring[rx->last_used_idx & (rx->num - 1)];
 		uint32_t id = le32toh(elem->id), len = le32toh(elem->len);
@@ -823,11 +917,18 @@ static int receive_frames(struct guest *g)
 
 		if (r < 0)
 			return r;
-		if (g->frames >= g->opt.count)
+		if (received_all(g))
 			return 0;
 		if (r > 0)
 			deadline = now_ms() + g->opt.timeout_ms;
-		r = wait_for_call(g, deadline);
+		/* A stalled guest wakes to refill its ring, frames or not. */
+		if (g->stall_end > 0) {
+			r = wait_for_call(g, g->stall_end);
+			if (r == -ETIMEDOUT)
+				continue;
+		} else {
+			r = wait_for_call(g, deadline);
+		}
 		if (r == -ETIMEDOUT)
 			return mismatch(g, "timed out after %u ms without a frame: %u of %u frames arrived (%u other frames skipped, %" PRIu64 " used-ring entries)",
 					g->opt.timeout_ms, g->frames, g->opt.count,
@@ -938,6 +1039,82 @@ static int check_dirty_log(struct guest *g, unsigned int *marked,
 	return 0;
 }
 
+/* utime + stime of thread TID of ours, in clock ticks; -1 if unknown. */
+static long long thread_cpu_ticks(pid_t tid, char *comm, size_t comm_size)
+{
+	unsigned long long utime, stime;
+	char path[64], buf[512], *p;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = '\0';
+	/* comm is in parentheses and may hold spaces: parse after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || !strchr(buf, '('))
+		return -1;
+	snprintf(comm, comm_size, "%.*s", (int)(p - strchr(buf, '(') - 1),
+		 strchr(buf, '(') + 1);
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &utime, &stime) != 2)
+		return -1;
+	return utime + stime;
+}
+
+/*
+ * --timing: first-to-last-frame time, and the CPU time of vhost's worker
+ * (our thread named vhost-PID) and of the guest itself, in clock ticks.
+ */
+static void report_timing(struct guest *g)
+{
+	long long vhost = -1, guest;
+	char comm[64], want[32];
+	struct dirent *d;
+	DIR *dir;
+
+	guest = thread_cpu_ticks(getpid(), comm, sizeof(comm));
+	snprintf(want, sizeof(want), "vhost-%d", getpid());
+	dir = opendir("/proc/self/task");
+	while (dir && (d = readdir(dir))) {
+		long long t = thread_cpu_ticks(atoi(d->d_name), comm, sizeof(comm));
+
+		if (t >= 0 && !strcmp(comm, want))
+			vhost = t;
+	}
+	if (dir)
+		closedir(dir);
+	printf("timing: first-to-last-us %" PRId64 " vhost-ticks %lld guest-ticks %lld hz %ld\n",
+	       g->last_us - g->first_us, vhost, guest, sysconf(_SC_CLK_TCK));
+}
+
+/*
+ * vhost charges the pages it pins for zero-copy to us (VmPin): print
+ * what is left once the backend is detached, for the test to check.
+ */
+static int report_pinned(struct guest *g)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned long kb;
+
+	if (!f)
+		return sys_fail(g, "/proc/self/status");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "VmPin: %lu kB", &kb) == 1) {
+			fclose(f);
+			printf("pinned after teardown: %lu kB\n", kb);
+			return 0;
+		}
+	}
+	fclose(f);
+	return fail(g, -ENOENT, "/proc/self/status has no VmPin line");
+}
+
 static void guest_init(struct guest *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -969,6 +1146,7 @@ static void guest_release(struct guest *g)
 		munmap(g->mem, g->mem_size);
 	free(g->posted);
 	free(g->written);
+	free(g->held);
 }
 
 /* Print and forget the recorded failure: checks to stdout, the rest to stderr. */
@@ -1008,8 +1186,11 @@ static int run_rx(struct guest *g)
 	r = receive_frames(g);
 	if (r < 0)
 		goto fail;
-	printf("received %u frames of %zu bytes intact; used-ring entries %" PRIu64 "; buffers recycled %" PRIu64 "\n",
-	       g->frames, g->opt.frame_len, g->used_entries, g->recycled);
+	printf("received %u frames of %zu bytes intact; lost %u; used-ring entries %" PRIu64 "; empty %" PRIu64 "; buffers recycled %" PRIu64 "\n",
+	       g->frames, g->opt.frame_len, g->lost, g->used_entries, g->empty,
+	       g->recycled);
+	if (g->opt.timing)
+		report_timing(g);
 	status = 0;
 	goto teardown;
 
@@ -1017,6 +1198,8 @@ fail:
 	report_failure(g);
 teardown:
 	r = detach_backends(g);
+	if (!r)
+		r = report_pinned(g);
 	if (!r && !status && g->opt.log_dirty) {
 		r = check_dirty_log(g, &marked, &pages);
 		if (!r)

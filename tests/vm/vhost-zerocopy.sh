@@ -1,0 +1,171 @@
+#!/bin/sh
+# Zero-copy receive end to end: vhost-net posts the guest's page-aligned
+# buffers through the macvtap (TUN_MSG_ZCOPY_RX_POST) to the bound
+# netdevsim queue; netdevsim's "DMA" writes each frame into guest memory
+# and vhost publishes the descriptor (TUN_MSG_ZCOPY_RX).  The guest
+# (vguest) checks every byte; the binding's counters prove that the
+# tap/vhost path copied no payload (rx_copied_bytes counts every byte
+# tap copies for a bound macvtap) and that every pinned page came back.
+. /zcrx/tests/lib.sh
+
+nsim_create
+nsim_peer_netns
+guest_macvtap 1
+
+# get_field KEY: KEY's value in the binding's `zcrx-nl get` line.
+get_field() {
+	zcrx-nl get "$id" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# field_is KEY VALUE: the binding's counter KEY is VALUE.
+field_is() {
+	v=$(get_field "$1")
+	[ "$v" = "$2" ] || { echo "$1=$v, want $2"; return 1; }
+}
+
+# eventually CMD...: CMD succeeds within 2 s (releases may be deferred).
+eventually() {
+	n=0
+	until "$@" > /dev/null; do
+		[ "$n" -lt 20 ] || { "$@"; return 1; }
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# pinned_released: vguest saw its pinned memory back to 0 after teardown.
+pinned_released() {
+	contains "pinned after teardown: 0 kB" "$(cat /tmp/vguest.out)"
+}
+
+id=$(zcrx-nl bind "$nic" 1 mvt0 copy | sed -n 's/^id=//p')
+[ -n "$id" ] || bail_out "cannot bind queue 1 to mvt0"
+
+check "500 frames of 1000 bytes reach the guest intact, zero-copy" \
+	guest_rx 1000 500 1
+check "all 500 were written in place into guest buffers" field_is rx_zerocopy 500
+check "500000 bytes delivered in place" field_is rx_zerocopy_bytes 500000
+check "and not one payload byte copied on the tap/vhost path" \
+	field_is rx_copied_bytes 0
+check "no frame took the NIC's copy fallback" field_is rx_copy 0
+check "every buffer vhost posted came back at teardown" field_is in_flight 0
+check "no guest memory pinned for the binding after teardown" \
+	field_is pinned_bytes 0
+check "the guest's locked memory (VmPin) is back to 0" pinned_released
+# vguest itself fails unless every descriptor vhost took came back.
+
+check "300 frames of 60 bytes, zero-copy" guest_rx 60 300 2
+check "300 frames of 1514 bytes, zero-copy" guest_rx 1514 300 3
+ip -n peer link set "$peer" mtu 4000 && ip link set "$nic" mtu 4000 &&
+	ip link set mvt0 mtu 4000 || bail_out "cannot raise the MTU to 4000"
+check "300 frames of 4000 bytes, zero-copy" guest_rx 4000 300 4
+check "1400 frames in place so far" field_is rx_zerocopy 1400
+check "still no byte copied" field_is rx_copied_bytes 0
+
+check "dirty log: every page filled in place is marked" \
+	guest_rx 1000 300 5 --log-dirty
+check "those 300 were zero-copy too" field_is rx_zerocopy 1700
+
+# A 4090-byte frame does not fit a page behind the 12-byte header: the
+# NIC keeps the posted buffer and the frame takes the copy path into an
+# 8 KiB descriptor vhost did not post.
+ip -n peer link set "$peer" mtu 4076 && ip link set "$nic" mtu 4076 &&
+	ip link set mvt0 mtu 4076 || bail_out "cannot raise the MTU to 4076"
+check "200 frames of 4090 bytes arrive intact through the copy path" \
+	guest_rx 4090 200 6 --buf-size 8192
+check "counted as the NIC's copy path" field_is rx_copy 200
+check "and copied by vhost, every byte" field_is rx_copied_bytes 818000
+check "none in place" field_is rx_zerocopy 1700
+
+# Copybreak: short frames take the copy path although buffers are posted.
+check "copybreak 70000 is refused: more than the largest frame" \
+	sh -c "zcrx-nl set $id copybreak 70000 | grep -q 'error: Numerical result out of range'"
+check "copybreak 128" zcrx-nl set "$id" copybreak 128
+check "get shows copybreak 128" field_is copybreak 128
+check "300 frames of 100 bytes arrive intact below the copybreak" \
+	guest_rx 100 300 13
+check "all 300 copied" field_is rx_copy 500
+check "none in place" field_is rx_zerocopy 1700
+check "200 frames of 1000 bytes, above it, still in place" \
+	guest_rx 1000 200 14
+check "all 200 in place" field_is rx_zerocopy 1900
+check "copybreak 0" zcrx-nl set "$id" copybreak 0
+
+# Starvation: the guest stops refilling its ring under load.  A fresh
+# binding, so that its counters count this part only.
+check "unbind" zcrx-nl unbind "$id"
+zcrx-nl events 600000 > /tmp/events &
+events_pid=$!
+wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
+id=$(zcrx-nl bind "$nic" 1 mvt0 copy | sed -n 's/^id=//p')
+[ -n "$id" ] || bail_out "cannot bind queue 1 to mvt0 again"
+
+# engaged_then_cleared: the binding fell back, then returned to zero-copy.
+engaged_then_cleared() {
+	awk -v e="event=fallback-engaged id=$id " -v c="event=fallback-cleared id=$id " '
+		index($0, e) { engaged = 1 }
+		engaged && index($0, c) { cleared = 1 }
+		END { exit !cleared }' /tmp/events
+}
+
+# 600 frames fit what a stalled guest has left: 128 posted buffers, 128
+# descriptors for the copy path and the macvtap's 500-frame ring.
+check "copy fallback: a guest that stops refilling for 2 s still gets all 600 frames" \
+	guest_rx 1000 600 10 --stall-after 100 --stall-ms 2000
+check "the NIC delivered some in its own buffers (fallback)" \
+	test "$(get_field rx_copy)" -gt 0
+check "every frame either in place or by fallback copy, none dropped" \
+	test "$(($(get_field rx_zerocopy) + $(get_field rx_copy)))" -eq 600
+check "fallback engaged, then cleared when the guest refilled" \
+	eventually engaged_then_cleared
+zc_before=$(get_field rx_zerocopy)
+check "then back to zero-copy: 200 more frames intact" guest_rx 1000 200 11
+check "all 200 in place" \
+	test "$(($(get_field rx_zerocopy) - zc_before))" -eq 200
+
+check "fallback drop" zcrx-nl set "$id" fallback drop
+rm -f /tmp/ready
+# The guest stalls after frame 100 for 3 s; the first 600 frames are all
+# sent by then, the last 100 after it: only the stall can lose frames.
+vguest rx --tap "$tap" --ready /tmp/ready --len 1000 --count 700 \
+	--seed 12 --allow-loss --stall-after 100 --stall-ms 3000 \
+	--timeout-ms 10000 > /tmp/vguest.out 2>&1 &
+pid=$!
+wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
+dropped_before=$(get_field rx_dropped)
+ip netns exec peer tapframe send "$peer" "$mac" 1000 600 12 0
+sleep 4
+ip netns exec peer tapframe send "$peer" "$mac" 1000 100 12 600
+wait "$pid"
+rc=$?
+sed 's/^/# /' /tmp/vguest.out
+check "drop fallback: the guest got the last frame, the rest in order" test "$rc" -eq 0
+lost=$(sed -n 's/.* lost \([0-9]*\);.*/\1/p' /tmp/vguest.out)
+check "frames were lost while the guest stalled" test "${lost:-0}" -gt 0
+check "and the NIC counted exactly those as dropped" \
+	test "$(($(get_field rx_dropped) - dropped_before))" -eq "${lost:-x}"
+kill "$events_pid" 2> /dev/null
+
+# Teardown with buffers posted and frames in flight: SIGKILL the guest.
+zc_before=$(get_field rx_zerocopy)
+rm -f /tmp/ready
+vguest rx --tap "$tap" --ready /tmp/ready --len 1000 --count 100000 \
+	--timeout-ms 20000 > /tmp/vguest.out 2>&1 &
+pid=$!
+wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
+ip netns exec peer tapframe send "$peer" "$mac" 1000 2000 7 &
+sender=$!
+sleep 1
+kill -9 "$pid"
+wait "$pid"
+wait "$sender"
+check "guest killed under traffic: every posted buffer came back" \
+	eventually field_is in_flight 0
+check "and its pages were unpinned" eventually field_is pinned_bytes 0
+check "some of its frames had arrived in place" \
+	test "$(get_field rx_zerocopy)" -gt "$zc_before"
+
+check "unbind" zcrx-nl unbind "$id"
+check "the unbound queue still delivers to the guest, by copy" \
+	guest_rx 1000 200 8
+tap_done
