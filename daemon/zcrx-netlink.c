@@ -95,6 +95,7 @@ static const struct binding_attr binding_attrs[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_RX_ZEROCOPY_BYTES] = { .name = "rx-zerocopy-bytes", .is_uint = true },
 	[ZCRX_A_BINDING_RX_COPIED_BYTES] = { .name = "rx-copied-bytes", .is_uint = true },
 	[ZCRX_A_BINDING_COPYBREAK] = { .name = "copybreak" },
+	[ZCRX_A_BINDING_RX_COPYBREAK_PACKETS] = { .name = "rx-copybreak-packets", .is_uint = true },
 };
 
 /**
@@ -739,7 +740,7 @@ int zcrx_nl_bind(struct zcrx_nl *nl, const struct zcrx_binding_info *request, ui
 	static const int attrs[] = {
 		ZCRX_A_BINDING_IFINDEX, ZCRX_A_BINDING_QUEUE_ID,
 		ZCRX_A_BINDING_MACVTAP_IFINDEX, ZCRX_A_BINDING_FALLBACK,
-		ZCRX_A_BINDING_LOW_WATERMARK,
+		ZCRX_A_BINDING_LOW_WATERMARK, ZCRX_A_BINDING_COPYBREAK,
 	};
 	struct nlmsghdr *nlh = zcrx_request_start(nl, ZCRX_CMD_BIND, NLM_F_ACK);
 	struct zcrx_binding_info reply = { 0 };

@@ -77,7 +77,7 @@ zcrx-nl events 600000 > /tmp/events &
 events_pid=$!
 wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
 
-id=$(zcrx-nl bind "$nic" 1 mvt0 copy 8 | sed -n 's/^id=//p')
+id=$(zcrx-nl bind "$nic" 1 mvt0 copy 8 0 | sed -n 's/^id=//p')
 check "bind $nic queue 1 to mvt0 (copy fallback, watermark 8)" test -n "$id"
 [ -n "$id" ] || bail_out "no binding"
 check "bound event" saw_event "event=bound id=$id"

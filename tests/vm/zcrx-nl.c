@@ -2,7 +2,8 @@
 /*
  * zcrx-nl: drive the zcrx generic netlink family from the test VM.
  *
- *   zcrx-nl bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK]	prints id=N
+ *   zcrx-nl bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]
+ *				prints id=N
  *   zcrx-nl unbind ID
  *   zcrx-nl set ID [fallback copy|drop] [watermark N] [copybreak N]
  *   zcrx-nl get ID		one line of key=value pairs
@@ -76,6 +77,7 @@ static const char *const binding_keys[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_RX_ZEROCOPY_BYTES] = "rx_zerocopy_bytes",
 	[ZCRX_A_BINDING_RX_COPIED_BYTES] = "rx_copied_bytes",
 	[ZCRX_A_BINDING_COPYBREAK] = "copybreak",
+	[ZCRX_A_BINDING_RX_COPYBREAK_PACKETS] = "rx_copybreak",
 };
 
 static const char *attr_name(int attr, char *buf, size_t size)
@@ -759,7 +761,7 @@ static int run_control(struct control *c)
 
 static void print_usage(void)
 {
-	printf("usage: " PROG " bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK]\n"
+	printf("usage: " PROG " bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]\n"
 	       "       " PROG " unbind ID\n"
 	       "       " PROG " set ID [fallback copy|drop] [watermark N] [copybreak N]\n"
 	       "       " PROG " get ID\n"
@@ -836,7 +838,7 @@ static int cmd_bind(int argc, char **argv)
 	int next = 3;
 	int ret;
 
-	if (argc < 3 || argc > 5 || parse_u32(argv[1], &queue_id) < 0)
+	if (argc < 3 || argc > 6 || parse_u32(argv[1], &queue_id) < 0)
 		return usage_error();
 	if (next < argc && parse_fallback(argv[next], &value) == 0) {
 		zcrx_binding_set(&req, ZCRX_A_BINDING_FALLBACK, value);
@@ -844,6 +846,10 @@ static int cmd_bind(int argc, char **argv)
 	}
 	if (next < argc && parse_u32(argv[next], &value) == 0) {
 		zcrx_binding_set(&req, ZCRX_A_BINDING_LOW_WATERMARK, value);
+		next++;
+	}
+	if (next < argc && parse_u32(argv[next], &value) == 0) {
+		zcrx_binding_set(&req, ZCRX_A_BINDING_COPYBREAK, value);
 		next++;
 	}
 	if (next != argc)

@@ -169,6 +169,7 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 			c.rx_zerocopy_bytes =
 				u64_stats_read(&s->rx_zerocopy_bytes);
 			c.rx_copied_bytes = u64_stats_read(&s->rx_copied_bytes);
+			c.rx_copybreak = u64_stats_read(&s->rx_copybreak);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		ret->posted += c.posted;
 		ret->filled += c.filled;
@@ -178,6 +179,7 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 		ret->rx_dropped += c.rx_dropped;
 		ret->rx_zerocopy_bytes += c.rx_zerocopy_bytes;
 		ret->rx_copied_bytes += c.rx_copied_bytes;
+		ret->rx_copybreak += c.rx_copybreak;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_read);
@@ -659,7 +661,9 @@ EXPORT_SYMBOL_GPL(zcrx_rx_fallback);
  * @len: the frame's length, Ethernet header included
  *
  * A frame below the binding's copybreak costs less to copy than a guest
- * page costs to fill; it is counted as copied.
+ * page costs to fill.  Counted apart from the fallback: buffers are
+ * posted, the guest is not short of them.  Drivers ask only when a
+ * buffer is posted.
  *
  * Context: the queue's receive path.
  * Return: true when the driver delivers the frame in its own buffer.
@@ -668,7 +672,7 @@ bool zcrx_rx_copybreak(struct zcrx_binding *binding, unsigned int len)
 {
 	if (len >= READ_ONCE(binding->copybreak))
 		return false;
-	zcrx_stat_add(binding, ZCRX_STAT(rx_copy), 1);
+	zcrx_stat_add(binding, ZCRX_STAT(rx_copybreak), 1);
 	return true;
 }
 EXPORT_SYMBOL_GPL(zcrx_rx_copybreak);

@@ -10,11 +10,6 @@
 
 #include <uapi/linux/zcrx.h>
 
-/* Integer value ranges */
-static const struct netlink_range_validation zcrx_a_binding_copybreak_range = {
-	.max	= 65535ULL,
-};
-
 /* ZCRX_CMD_BIND - do */
 static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_COPYBREAK + 1] = {
 	[ZCRX_A_BINDING_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -22,7 +17,7 @@ static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_COPYBREAK + 1]
 	[ZCRX_A_BINDING_MACVTAP_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZCRX_A_BINDING_FALLBACK] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
 	[ZCRX_A_BINDING_LOW_WATERMARK] = { .type = NLA_U32, },
-	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcrx_a_binding_copybreak_range),
+	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_MAX(NLA_U32, 4096),
 };
 
 /* ZCRX_CMD_UNBIND - do */
@@ -40,7 +35,7 @@ static const struct nla_policy zcrx_set_nl_policy[ZCRX_A_BINDING_COPYBREAK + 1] 
 	[ZCRX_A_BINDING_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZCRX_A_BINDING_FALLBACK] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
 	[ZCRX_A_BINDING_LOW_WATERMARK] = { .type = NLA_U32, },
-	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcrx_a_binding_copybreak_range),
+	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_MAX(NLA_U32, 4096),
 };
 
 /* Ops table for zcrx */

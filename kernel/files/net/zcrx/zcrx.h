@@ -20,6 +20,7 @@
  * @rx_dropped: frames dropped for lack of a posted buffer
  * @rx_zerocopy_bytes: bytes of the frames counted in @rx_zerocopy
  * @rx_copied_bytes: bytes the macvtap's readers copied out of frames
+ * @rx_copybreak: frames below the copybreak, copied with buffers posted
  * @syncp: consistent 64-bit reads on 32-bit hosts
  *
  * Per CPU so that the poster, the NIC's NAPI context and whoever frees
@@ -34,6 +35,7 @@ struct zcrx_pcpu_stats {
 	u64_stats_t rx_dropped;
 	u64_stats_t rx_zerocopy_bytes;
 	u64_stats_t rx_copied_bytes;
+	u64_stats_t rx_copybreak;
 	struct u64_stats_sync syncp;
 };
 
@@ -47,6 +49,7 @@ struct zcrx_pcpu_stats {
  * @rx_dropped: see &struct zcrx_pcpu_stats
  * @rx_zerocopy_bytes: see &struct zcrx_pcpu_stats
  * @rx_copied_bytes: see &struct zcrx_pcpu_stats
+ * @rx_copybreak: see &struct zcrx_pcpu_stats
  */
 struct zcrx_counters {
 	u64 posted;
@@ -57,6 +60,7 @@ struct zcrx_counters {
 	u64 rx_dropped;
 	u64 rx_zerocopy_bytes;
 	u64 rx_copied_bytes;
+	u64 rx_copybreak;
 };
 
 /* Events waiting in zcrx_binding.events for the event work. */

@@ -146,21 +146,24 @@ static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
 	unsigned int mac_len = skb->data - skb_mac_header(skb);
 	struct sk_buff *nskb = NULL;
 	struct zcrx_buf *buf;
+	bool too_big = false;
 
 	/* The frame as it came off the wire, Ethernet header included. */
-	if (zcrx_rx_copybreak(zc->binding, skb->len + mac_len))
-		return skb;
 	__skb_push(skb, mac_len);
 	/* A flush may empty the ring between a peek and a consume. */
 	spin_lock(&zc->ring.consumer_lock);
 	buf = __ptr_ring_peek(&zc->ring);
-	/* Too big for the buffer: copy path, the buffer stays posted. */
-	if (buf && skb->len <= buf->len) {
-		__ptr_ring_discard_one(&zc->ring);
-		nskb = nsim_zcrx_build_skb(rq, queue, buf, skb);
-		/* No skb (no memory): the buffer goes back unused. */
-		if (!nskb)
-			zcrx_buf_release(buf, false);
+	/* Below the copybreak or too big: copy path, the buffer stays. */
+	if (buf && !zcrx_rx_copybreak(zc->binding, skb->len)) {
+		if (skb->len <= buf->len) {
+			__ptr_ring_discard_one(&zc->ring);
+			nskb = nsim_zcrx_build_skb(rq, queue, buf, skb);
+			/* No skb (no memory): the buffer goes back unused. */
+			if (!nskb)
+				zcrx_buf_release(buf, false);
+		} else {
+			too_big = true;
+		}
 	}
 	spin_unlock(&zc->ring.consumer_lock);
 	__skb_pull(skb, mac_len);
@@ -169,10 +172,10 @@ static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
 		consume_skb(skb);
 		return nskb;
 	}
-	if (buf) {
+	if (too_big)
 		zcrx_count_rx_copy(zc->binding);
+	if (buf)
 		return skb;
-	}
 	if (zcrx_rx_fallback(zc->binding) == ZCRX_FALLBACK_DROP) {
 		kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
 		return NULL;
