@@ -42,6 +42,13 @@ const struct zcrxctl_prop_desc zcrxctl_props[ZCRXCTL_PROP_COUNT] = {
 	[ZCRXCTL_PROP_RX_DROPPED_PACKETS] =
 		PROP("RxDroppedPackets", "rx-dropped-packets", U64),
 	[ZCRXCTL_PROP_PINNED_BYTES] = PROP("PinnedBytes", "pinned-bytes", U64),
+	[ZCRXCTL_PROP_COPYBREAK] = PROP("Copybreak", "copybreak", U32),
+	[ZCRXCTL_PROP_RX_COPYBREAK_PACKETS] =
+		PROP("RxCopybreakPackets", "rx-copybreak-packets", U64),
+	[ZCRXCTL_PROP_RX_ZEROCOPY_BYTES] =
+		PROP("RxZerocopyBytes", "rx-zerocopy-bytes", U64),
+	[ZCRXCTL_PROP_RX_COPIED_BYTES] =
+		PROP("RxCopiedBytes", "rx-copied-bytes", U64),
 	[ZCRXCTL_PROP_POSTED_PER_SEC] =
 		PROP("PostedPerSec", "posted-per-sec", DOUBLE),
 	[ZCRXCTL_PROP_FILLED_PER_SEC] =
@@ -534,6 +541,7 @@ static void print_binding_settings(struct zcrxctl_output *out,
 	PRINT_STR(out, b, ZCRXCTL_PROP_FALLBACK, " fallback %s");
 	PRINT_STR(out, b, ZCRXCTL_PROP_STATE, " state %s");
 	PRINT_U32(out, b, ZCRXCTL_PROP_LOW_WATERMARK, " low-watermark %u");
+	PRINT_U32(out, b, ZCRXCTL_PROP_COPYBREAK, " copybreak %u");
 	if (has_any(b, ZCRXCTL_PROP_POLICY_LEVEL, ZCRXCTL_PROP_ORIGIN))
 		print_text(out, "%s", separator);
 	PRINT_STR(out, b, ZCRXCTL_PROP_POLICY_LEVEL, " policy-level %s");
@@ -556,6 +564,11 @@ static void print_binding_stats(struct zcrxctl_output *out,
 	PRINT_U64(out, b, ZCRXCTL_PROP_RX_COPY_PACKETS, " copy %" PRIu64);
 	PRINT_U64(out, b, ZCRXCTL_PROP_RX_DROPPED_PACKETS, " dropped %" PRIu64);
 	PRINT_U64(out, b, ZCRXCTL_PROP_PINNED_BYTES, " pinned-bytes %" PRIu64);
+	PRINT_U64(out, b, ZCRXCTL_PROP_RX_COPYBREAK_PACKETS, " copybreak %" PRIu64);
+	if (has_any(b, ZCRXCTL_PROP_RX_ZEROCOPY_BYTES, ZCRXCTL_PROP_RX_COPIED_BYTES))
+		print_text(out, "\n    rx-bytes");
+	PRINT_U64(out, b, ZCRXCTL_PROP_RX_ZEROCOPY_BYTES, " zerocopy %" PRIu64);
+	PRINT_U64(out, b, ZCRXCTL_PROP_RX_COPIED_BYTES, " copied %" PRIu64);
 	if (has_any(b, ZCRXCTL_PROP_POSTED_PER_SEC, ZCRXCTL_PROP_STARVED_PER_SEC))
 		print_text(out, "\n    per-sec");
 	PRINT_RATE(out, b, ZCRXCTL_PROP_POSTED_PER_SEC, " posted %.1f");

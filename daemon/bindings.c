@@ -244,6 +244,10 @@ static void binding_refresh(struct zcrxd_binding *b)
 	p->rx_copy_packets = info_value(b, ZCRX_A_BINDING_RX_COPY_PACKETS);
 	p->rx_dropped_packets = info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS);
 	p->pinned_bytes = info_value(b, ZCRX_A_BINDING_PINNED_BYTES);
+	p->copybreak = info_value(b, ZCRX_A_BINDING_COPYBREAK);
+	p->rx_copybreak_packets = info_value(b, ZCRX_A_BINDING_RX_COPYBREAK_PACKETS);
+	p->rx_zerocopy_bytes = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_BYTES);
+	p->rx_copied_bytes = info_value(b, ZCRX_A_BINDING_RX_COPIED_BYTES);
 	p->posted_per_sec = rate_of(&b->posted);
 	p->filled_per_sec = rate_of(&b->filled);
 	p->returned_per_sec = rate_of(&b->returned);

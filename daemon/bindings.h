@@ -130,6 +130,10 @@ struct zcrxd_binding_props {
 	uint64_t rx_copy_packets;
 	uint64_t rx_dropped_packets;
 	uint64_t pinned_bytes;
+	uint32_t copybreak;
+	uint64_t rx_copybreak_packets;
+	uint64_t rx_zerocopy_bytes;
+	uint64_t rx_copied_bytes;
 	double posted_per_sec;
 	double filled_per_sec;
 	double returned_per_sec;

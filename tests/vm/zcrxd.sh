@@ -136,6 +136,8 @@ check "State zerocopy" poll sh -c "[ \"\$(busctl --address='$A' get-property org
 check "StateChanged signal" poll sh -c "grep -A2 'member=StateChanged' /tmp/signals | grep -q zerocopy"
 check "BuffersPosted 8, BuffersInFlight 8" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding BuffersPosted BuffersInFlight | tr '\n' ' ')\" = 't 8 t 8 ' ]"
 check "PropertiesChanged emitted" grep -q 'PropertiesChanged' /tmp/signals
+check "Copybreak 256, the kernel's default" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding Copybreak)\" = 'u 256' ]"
+check "RxCopiedBytes is a counter" poll sh -c "busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopiedBytes | grep -q '^t [0-9]'"
 
 # A binding made outside zcrxd: visible, Origin kernel, left alone.
 id3=$(zcrx-nl bind "$nic" 3 mvt2 | sed -n 's/^id=//p')
