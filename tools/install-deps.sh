@@ -12,7 +12,7 @@ PACKAGES="
 	libmnl-dev libnl-3-dev libnl-route-3-dev libsystemd-dev libjson-c-dev
 	dbus dbus-daemon libdbus-1-dev systemd libglib2.0-bin util-linux
 	bc flex bison libelf-dev libssl-dev cpio ccache xz-utils kmod
-	python3 python3-yaml python3-jsonschema
+	python3 python3-yaml python3-jsonschema gnuplot-nox
 	qemu-system-x86 busybox-static iproute2
 "
 

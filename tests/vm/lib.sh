@@ -105,7 +105,8 @@ guest_macvtap() {
 
 # guest_rx LEN COUNT SEED [VGUEST-OPTION...]: the peer sends COUNT frames
 # to the guest on $tap, which receives and checks them all; its output is
-# left in /tmp/vguest.out.  $send_seed, if set, is what the peer sends.
+# left in /tmp/vguest.out.  $send_seed, if set, is what the peer sends;
+# $guest_send, if set, names the function that sends (as guest_send_all).
 guest_rx() {
 	len=$1 count=$2 seed=$3
 	shift 3
@@ -114,11 +115,15 @@ guest_rx() {
 		--seed "$seed" "$@" > /tmp/vguest.out 2>&1 &
 	pid=$!
 	wait_for_file /tmp/ready 100 || { kill "$pid"; cat /tmp/vguest.out; return 1; }
-	ip netns exec peer tapframe send "$peer" "$mac" "$len" "$count" \
-		"${send_seed:-$seed}" ||
+	${guest_send:-guest_send_all} "$len" "$count" "${send_seed:-$seed}" ||
 		{ kill "$pid"; return 1; }
 	wait "$pid"
 	rc=$?
 	cat /tmp/vguest.out
 	return $rc
+}
+
+# guest_send_all LEN COUNT SEED: the peer sends COUNT frames at once.
+guest_send_all() {
+	ip netns exec peer tapframe send "$peer" "$mac" "$1" "$2" "$3"
 }

@@ -190,14 +190,20 @@ static bool zcrx_is_macvtap(const struct net_device *dev)
 	       !strcmp(dev->rtnl_link_ops->kind, "macvtap");
 }
 
-static struct zcrx_binding *zcrx_binding_by_macvtap(struct net_device *dev)
+/*
+ * Under RCU or RTNL: the live binding of @dev, or NULL.  Bindings are
+ * freed after a grace period, and unbound only under RTNL.
+ */
+static struct zcrx_binding *zcrx_binding_by_macvtap_rcu(const struct net_device *dev)
 {
 	struct zcrx_binding *binding;
 	unsigned long id;
 
+	if (xa_empty(&zcrx_bindings))
+		return NULL;
 	xa_for_each(&zcrx_bindings, id, binding)
 		if (binding->macvtap == dev)
-			return binding;
+			return READ_ONCE(binding->bound) ? binding : NULL;
 	return NULL;
 }
 
@@ -215,22 +221,14 @@ static struct zcrx_binding *zcrx_binding_by_macvtap(struct net_device *dev)
  */
 struct zcrx_binding *zcrx_binding_get_by_macvtap(const struct net_device *dev)
 {
-	struct zcrx_binding *binding, *found = NULL;
-	unsigned long id;
+	struct zcrx_binding *binding;
 
-	if (xa_empty(&zcrx_bindings))
-		return NULL;
 	rcu_read_lock();
-	xa_for_each(&zcrx_bindings, id, binding) {
-		if (binding->macvtap != dev)
-			continue;
-		if (READ_ONCE(binding->bound) &&
-		    refcount_inc_not_zero(&binding->refcnt))
-			found = binding;
-		break;
-	}
+	binding = zcrx_binding_by_macvtap_rcu(dev);
+	if (binding && !refcount_inc_not_zero(&binding->refcnt))
+		binding = NULL;
 	rcu_read_unlock();
-	return found;
+	return binding;
 }
 EXPORT_SYMBOL_GPL(zcrx_binding_get_by_macvtap);
 
@@ -247,12 +245,14 @@ EXPORT_SYMBOL_GPL(zcrx_binding_get_by_macvtap);
  */
 void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes)
 {
-	struct zcrx_binding *binding = zcrx_binding_get_by_macvtap(macvtap);
+	struct zcrx_binding *binding;
 
-	if (!binding)
-		return;
-	zcrx_stat_add(binding, ZCRX_STAT(rx_copied_bytes), bytes);
-	zcrx_binding_put(binding);
+	/* Per copied frame: RCU keeps the binding, no reference taken. */
+	rcu_read_lock();
+	binding = zcrx_binding_by_macvtap_rcu(macvtap);
+	if (binding)
+		zcrx_stat_add(binding, ZCRX_STAT(rx_copied_bytes), bytes);
+	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(zcrx_count_copied_bytes);
 
@@ -285,7 +285,7 @@ static int zcrx_check_queue(struct net_device *nic, u32 queue,
 		NL_SET_ERR_MSG(extack, "queue-id: queue already bound");
 		return -EBUSY;
 	}
-	if (zcrx_binding_by_macvtap(macvtap)) {
+	if (zcrx_binding_by_macvtap_rcu(macvtap)) {
 		NL_SET_ERR_MSG(extack, "macvtap-ifindex: macvtap already bound");
 		return -EBUSY;
 	}

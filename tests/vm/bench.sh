@@ -1,0 +1,81 @@
+#!/bin/sh
+# Benchmark, not a test (make bench): frames from the netdevsim peer to a
+# vguest through vhost-net, the same run unbound (copy path) and bound
+# (zcrx), for each frame size.  One "# bench {json}" line per run; the
+# host (tools/bench) turns them into a table, JSON and a plot.  Nothing
+# here asserts on time.
+#
+# 40000 frames a run: shorter runs are within the 10 ms tick of the CPU
+# times; 3 rounds: single runs under TCG vary by 10-40 %.  Caveat: netdevsim's "DMA" is a CPU copy (in the NIC's receive path,
+# softirq), so on netdevsim zero-copy moves the copy out of the vhost
+# worker rather than removing it.
+. /zcrx/tests/lib.sh
+
+count=${ZCRX_BENCH_FRAMES:-40000}
+sizes=${ZCRX_BENCH_SIZES:-64 512 1500 4000}
+rounds=${ZCRX_BENCH_ROUNDS:-3}
+
+nsim_create
+nsim_peer_netns
+guest_macvtap 1
+ip -n peer link set "$peer" mtu 4000 && ip link set "$nic" mtu 4000 &&
+	ip link set mvt0 mtu 4000 || bail_out "cannot raise the MTU to 4000"
+
+# softirq_ticks: ticks all CPUs spent in softirq (the NIC's receive path).
+softirq_ticks() {
+	awk '/^cpu / { print $8 }' /proc/stat
+}
+
+# seconds XmY.Zs: shell `times` notation to seconds.
+seconds() {
+	echo "$1" | awk -Fm '{ sub("s", "", $2); printf "%.3f", $1 * 60 + $2 }'
+}
+
+# bench MODE LEN: one run; MODE is bound or unbound.
+bench() {
+	mode=$1 len=$2 id=
+	if [ "$mode" = bound ]; then
+		id=$(zcrx-nl bind "$nic" 1 mvt0 copy | sed -n 's/^id=//p')
+		[ -n "$id" ] || { echo "# bind failed"; return 1; }
+	fi
+	rm -f /tmp/ready
+	vguest rx --tap "$tap" --ready /tmp/ready --len "$len" --count "$count" \
+		--seed 1 --allow-loss --timing --timeout-ms 20000 > /tmp/vguest.out 2>&1 &
+	pid=$!
+	wait_for_file /tmp/ready 100 || { cat /tmp/vguest.out; return 1; }
+	soft0=$(softirq_ticks)
+	# The sender's CPU time: `times` prints the shell's, then its children's.
+	ip netns exec peer sh -c "tapframe send $peer $mac $len $count 1; times" \
+		> /tmp/sender.out 2>&1
+	wait "$pid"
+	rc=$?
+	soft1=$(softirq_ticks)
+	sed 's/^/# /' /tmp/vguest.out
+	[ "$rc" -eq 0 ] || return 1
+	set -- $(sed -n 's/^received \([0-9]*\) .* lost \([0-9]*\);.*/\1 \2/p' /tmp/vguest.out)
+	frames=$1 lost=$2
+	set -- $(sed -n 's/^timing: first-to-last-us \([0-9]*\) vhost-ticks \([0-9-]*\) guest-ticks \([0-9-]*\) hz \([0-9]*\)/\1 \2 \3 \4/p' /tmp/vguest.out)
+	us=$1 vhost=$2 guest=$3 hz=$4
+	set -- $(tail -1 /tmp/sender.out)
+	sender_s=$(awk -v u="$(seconds "$1")" -v s="$(seconds "$2")" 'BEGIN { printf "%.3f", u + s }')
+	copied=$((frames * len)) zerocopy=0
+	if [ -n "$id" ]; then
+		line=$(zcrx-nl get "$id")
+		copied=$(echo "$line" | tr ' ' '\n' | sed -n 's/^rx_copied_bytes=//p')
+		zerocopy=$(echo "$line" | tr ' ' '\n' | sed -n 's/^rx_zerocopy_bytes=//p')
+		zcrx-nl unbind "$id" > /dev/null
+	fi
+	echo "# bench {\"nic\":\"netdevsim\",\"mode\":\"$mode\",\"len\":$len,\"frames\":$frames,\"lost\":$lost,\"us\":$us,\"hz\":$hz,\"vhost_ticks\":$vhost,\"softirq_ticks\":$((soft1 - soft0)),\"guest_ticks\":$guest,\"sender_s\":$sender_s,\"copied_bytes\":$copied,\"zerocopy_bytes\":$zerocopy}"
+}
+
+# Rounds interleave bound and unbound so that drift in the emulator's
+# speed hits both; the host takes the median of each.
+for round in $(seq "$rounds"); do
+	for len in $sizes; do
+		for mode in unbound bound; do
+			check "round $round: bench $mode $len-byte frames" \
+				bench "$mode" "$len"
+		done
+	done
+done
+tap_done
