@@ -60,9 +60,8 @@ bench() {
 	sender_s=$(awk -v u="$(seconds "$1")" -v s="$(seconds "$2")" 'BEGIN { printf "%.3f", u + s }')
 	copied=$((frames * len)) zerocopy=0
 	if [ -n "$id" ]; then
-		line=$(zcrx-nl get "$id")
-		copied=$(echo "$line" | tr ' ' '\n' | sed -n 's/^rx_copied_bytes=//p')
-		zerocopy=$(echo "$line" | tr ' ' '\n' | sed -n 's/^rx_zerocopy_bytes=//p')
+		copied=$(field "$id" rx_copied_bytes)
+		zerocopy=$(field "$id" rx_zerocopy_bytes)
 		zcrx-nl unbind "$id" > /dev/null
 	fi
 	echo "# bench {\"nic\":\"netdevsim\",\"mode\":\"$mode\",\"len\":$len,\"frames\":$frames,\"lost\":$lost,\"us\":$us,\"hz\":$hz,\"vhost_ticks\":$vhost,\"softirq_ticks\":$((soft1 - soft0)),\"guest_ticks\":$guest,\"sender_s\":$sender_s,\"copied_bytes\":$copied,\"zerocopy_bytes\":$zerocopy}"

@@ -127,3 +127,8 @@ guest_rx() {
 guest_send_all() {
 	ip netns exec peer tapframe send "$peer" "$mac" "$1" "$2" "$3"
 }
+
+# field ID KEY: one value from "zcrx-nl get ID".
+field() {
+	zcrx-nl get "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}

@@ -12,14 +12,9 @@ nsim_create
 nsim_peer_netns
 guest_macvtap 1
 
-# get_field KEY: KEY's value in the binding's `zcrx-nl get` line.
-get_field() {
-	zcrx-nl get "$id" | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
-
 # field_is KEY VALUE: the binding's counter KEY is VALUE.
 field_is() {
-	v=$(get_field "$1")
+	v=$(field "$id" "$1")
 	[ "$v" = "$2" ] || { echo "$1=$v, want $2"; return 1; }
 }
 
@@ -146,15 +141,15 @@ engaged_then_cleared() {
 check "copy fallback: a guest that stops refilling for 2 s still gets all 600 frames" \
 	guest_rx 1000 600 10 --stall-after 100 --stall-ms 2000
 check "the NIC delivered some in its own buffers (fallback)" \
-	test "$(get_field rx_copy)" -gt 0
+	test "$(field "$id" rx_copy)" -gt 0
 check "every frame either in place or by fallback copy, none dropped" \
-	test "$(($(get_field rx_zerocopy) + $(get_field rx_copy)))" -eq 600
+	test "$(($(field "$id" rx_zerocopy) + $(field "$id" rx_copy)))" -eq 600
 check "fallback engaged, then cleared when the guest refilled" \
 	eventually engaged_then_cleared
-zc_before=$(get_field rx_zerocopy)
+zc_before=$(field "$id" rx_zerocopy)
 check "then back to zero-copy: 200 more frames intact" guest_rx 1000 200 11
 check "all 200 in place" \
-	test "$(($(get_field rx_zerocopy) - zc_before))" -eq 200
+	test "$(($(field "$id" rx_zerocopy) - zc_before))" -eq 200
 
 check "fallback drop" zcrx-nl set "$id" fallback drop
 rm -f /tmp/ready
@@ -165,7 +160,7 @@ vguest rx --tap "$tap" --ready /tmp/ready --len 1000 --count 700 \
 	--timeout-ms 10000 > /tmp/vguest.out 2>&1 &
 pid=$!
 wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
-dropped_before=$(get_field rx_dropped)
+dropped_before=$(field "$id" rx_dropped)
 ip netns exec peer tapframe send "$peer" "$mac" 1000 600 12 0
 sleep 4
 ip netns exec peer tapframe send "$peer" "$mac" 1000 100 12 600
@@ -176,11 +171,11 @@ check "drop fallback: the guest got the last frame, the rest in order" test "$rc
 lost=$(sed -n 's/.* lost \([0-9]*\);.*/\1/p' /tmp/vguest.out)
 check "frames were lost while the guest stalled" test "${lost:-0}" -gt 0
 check "and the NIC counted exactly those as dropped" \
-	test "$(($(get_field rx_dropped) - dropped_before))" -eq "${lost:-x}"
+	test "$(($(field "$id" rx_dropped) - dropped_before))" -eq "${lost:-x}"
 kill "$events_pid" 2> /dev/null
 
 # Teardown with buffers posted and frames in flight: SIGKILL the guest.
-zc_before=$(get_field rx_zerocopy)
+zc_before=$(field "$id" rx_zerocopy)
 rm -f /tmp/ready
 vguest rx --tap "$tap" --ready /tmp/ready --len 1000 --count 100000 \
 	--seed 7 --timeout-ms 20000 > /tmp/vguest.out 2>&1 &
@@ -197,7 +192,7 @@ check "guest killed under traffic: every posted buffer came back" \
 	eventually field_is in_flight 0
 check "and its pages were unpinned" eventually field_is pinned_bytes 0
 check "some of its frames had arrived in place" \
-	test "$(get_field rx_zerocopy)" -gt "$zc_before"
+	test "$(field "$id" rx_zerocopy)" -gt "$zc_before"
 
 check "unbind" zcrx-nl unbind "$id"
 check "the unbound queue still delivers to the guest, by copy" \

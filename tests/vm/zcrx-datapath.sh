@@ -37,11 +37,6 @@ expect_frames() {
 	return $rc
 }
 
-# field ID KEY: one value from "zcrx-nl get ID".
-field() {
-	zcrx-nl get "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
 # counters ID KEY=VALUE...: the binding's counters are exactly these.
 counters() {
 	id=$1
