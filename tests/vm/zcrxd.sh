@@ -115,13 +115,17 @@ check "state file records fallback drop" grep -q '"fallback": "drop"' /var/lib/z
 zcrxctl --address "$A" monitor </dev/null > /tmp/zcrxctl-monitor 2>&1 &
 monitor_pid=$!
 sleep 1
-ip netns exec peer tapframe send "$peer" "$mac0" 200 3000 7
+# In the background, and long enough that the starved state lasts while
+# the checks poll for it, on the slow debug kernel too.
+ip netns exec peer tapframe send "$peer" "$mac0" 200 8000 7 &
+sender_pid=$!
 check "RxCopyPackets counted" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopyPackets)\" != 't 0' ]"
 check "policy engages drop (starved)" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=drop'"
 check "FallbackChanged starved" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"starved\"'"
 check "transition logged" poll grep -q "fallback copy -> drop (starved" /tmp/zcrxd.log
 check "zcrxctl monitor shows the policy transition" \
 	poll grep -q "reason starved" /tmp/zcrxctl-monitor
+wait "$sender_pid"
 check "policy recovers to copy" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=copy'"
 check "FallbackChanged recovered" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"recovered\"'"
 check "PolicyLevel back to normal" eq "$(prop $id1 PolicyLevel)" 's "normal"'
