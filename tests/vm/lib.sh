@@ -116,16 +116,86 @@ guest_rx() {
 	pid=$!
 	wait_for_file /tmp/ready 100 || { kill "$pid"; cat /tmp/vguest.out; return 1; }
 	${guest_send:-guest_send_all} "$len" "$count" "${send_seed:-$seed}" ||
-		{ kill "$pid"; return 1; }
+		{ kill "$pid"; wait "$pid"; cat /tmp/vguest.out; return 1; }
 	wait "$pid"
 	rc=$?
 	cat /tmp/vguest.out
 	return $rc
 }
 
-# guest_send_all LEN COUNT SEED: the peer sends COUNT frames at once.
+# guest_send_all LEN COUNT SEED: COUNT frames sent at once, by the peer
+# or, with frames_from=outside, from outside the VM.
 guest_send_all() {
-	ip netns exec peer tapframe send "$peer" "$mac" "$1" "$2" "$3"
+	"${frames_from:-peer}_send" "$1" "$2" "$3" 0
+}
+
+# peer_send LEN COUNT SEED FIRST: the netdevsim peer sends to $mac.
+peer_send() {
+	ip netns exec peer tapframe send "$peer" "$mac" "$1" "$2" "$3" "${4:-0}"
+}
+
+# outside_nic: the virtio-net NIC QEMU feeds from outside the VM (a test
+# with the line "# zcrx-vm: outside-nic"; see run-vm-test).
+outside_nic() {
+	for dev in /sys/class/net/*; do
+		[ "$(cat "$dev/address")" != 52:54:00:7a:63:01 ] ||
+			basename "$dev"
+	done
+}
+
+# outside_send LEN COUNT SEED FIRST: `tapframe serve` on the host sends
+# to $mac through QEMU's backend; its answer comes once all are sent.
+outside_send() {
+	if [ -z "${outside_control_open:-}" ]; then
+		stty -F /dev/ttyS2 raw -echo || return 1
+		exec 7<> /dev/ttyS2
+		outside_control_open=1
+	fi
+	echo "send $mac $1 $2 $3 ${4:-0}" >&7
+	read -r reply <&7
+	[ "$reply" = "sent $2" ] || { echo "outside sender: $reply"; return 1; }
+}
+
+# field_is KEY VALUE: the counter KEY of binding $id is VALUE.
+field_is() {
+	v=$(field "$id" "$1")
+	[ "$v" = "$2" ] || { echo "$1=$v, want $2"; return 1; }
+}
+
+# eventually CMD...: CMD succeeds within 2 s (releases may be deferred).
+eventually() {
+	n=0
+	until "$@" > /dev/null; do
+		[ "$n" -lt 20 ] || { "$@"; return 1; }
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# wait_posted: vhost has posted its 192 buffers (3/4 of a 256-entry
+# ring) to binding $id, within 10 s.
+wait_posted() {
+	tries=0
+	until field_is in_flight 192 > /dev/null; do
+		[ "$tries" -lt 100 ] || { field_is in_flight 192; return 1; }
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+}
+
+# guest_send_paced LEN COUNT SEED: bursts of at most 128 frames, each
+# once vhost has all 192 of its buffers posted: the NIC never runs out,
+# so every frame that fits goes in place.  (Unpaced, a sender may outrun
+# the guest and frames take the fallback.)
+guest_send_paced() {
+	sent=0
+	while [ "$sent" -lt "$2" ]; do
+		n=$(($2 - sent))
+		[ "$n" -le 128 ] || n=128
+		wait_posted || return 1
+		"${frames_from:-peer}_send" "$1" "$n" "$3" "$sent" || return 1
+		sent=$((sent + n))
+	done
 }
 
 # field ID KEY: one value from "zcrx-nl get ID".

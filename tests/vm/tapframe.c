@@ -10,6 +10,13 @@
  *	length, sequence number and every payload byte;
  *	creates READY-FILE once the device is open (a macvtap drops
  *	frames while nobody has it open)
+ *   tapframe serve CONTROL-SOCKET VM-SOCKET SELF-SOCKET
+ *	runs outside the test VM and feeds QEMU's `-netdev dgram` backend
+ *	(unix datagrams at VM-SOCKET, ours bound at SELF-SOCKET): listens
+ *	on the stream socket CONTROL-SOCKET, which QEMU connects to a
+ *	serial port of the VM, for lines "send DST-MAC LEN COUNT SEED
+ *	FIRST"; sends those frames and answers "sent COUNT" (or "error
+ *	TEXT").  The VM's CPUs then spend nothing on producing traffic.
  *
  * Frame i of a run: destination, the sender's MAC, EtherType 0x88b5
  * (IEEE local experimental), a 4-byte big-endian sequence number, then
@@ -31,6 +38,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define ETH_P_ZCRX_TEST 0x88b5
@@ -133,6 +141,134 @@ static int cmd_send(int argc, char **argv)
 	r = 0;
 out:
 	close(fd);
+	return r;
+}
+
+/* ---- serve: traffic from outside the VM ---- */
+
+/* The source MAC of frames from outside (locally administered). */
+static const uint8_t outside_mac[ETH_ALEN] = { 0x02, 0x7a, 0x63, 0x72, 0x78, 0x01 };
+
+static int unix_address(const char *path, struct sockaddr_un *addr)
+{
+	*addr = (struct sockaddr_un) { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr->sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr->sun_path, path);
+	return 0;
+}
+
+/*
+ * Send one frame; QEMU's socket appears once it has started, and its
+ * queue fills while the VM's NIC has no buffers: a blocking send is the
+ * backpressure of a real link with flow control.
+ */
+static int send_outside(int fd, const struct sockaddr_un *vm,
+			const uint8_t *frame, size_t len)
+{
+	for (int tries = 0;; tries++) {
+		if (sendto(fd, frame, len, 0, (const struct sockaddr *)vm,
+			   sizeof(*vm)) == (ssize_t)len)
+			return 0;
+		if ((errno != ENOENT && errno != ECONNREFUSED) || tries == 1000)
+			return -errno;
+		usleep(10000);
+	}
+}
+
+/* One control line; the answer goes back on the same connection. */
+static void serve_line(FILE *ctl, int fd, const struct sockaddr_un *vm,
+		       char *line)
+{
+	static uint8_t frame[MAX_FRAME];
+	unsigned long len, count, seed, first;
+	char *arg[6], *save = NULL;
+	uint8_t dst[ETH_ALEN];
+	int n = 0, r;
+
+	for (char *t = strtok_r(line, " \t\r\n", &save); t && n < 6;
+	     t = strtok_r(NULL, " \t\r\n", &save))
+		arg[n++] = t;
+	if (n != 6 || strcmp(arg[0], "send") || parse_mac(arg[1], dst) < 0 ||
+	    parse_uint(arg[2], HDR_LEN, MAX_FRAME, &len) < 0 ||
+	    parse_uint(arg[3], 1, UINT32_MAX, &count) < 0 ||
+	    parse_uint(arg[4], 0, UINT32_MAX, &seed) < 0 ||
+	    parse_uint(arg[5], 0, UINT32_MAX - count, &first) < 0) {
+		fprintf(ctl, "error usage: send DST-MAC LEN COUNT SEED FIRST\n");
+		return;
+	}
+	for (uint32_t seq = first; seq < first + count; seq++) {
+		build_frame(frame, len, dst, outside_mac, seed, seq);
+		r = send_outside(fd, vm, frame, len);
+		if (r < 0) {
+			fprintf(ctl, "error frame %u: %s\n", seq, strerror(-r));
+			return;
+		}
+	}
+	fprintf(ctl, "sent %lu\n", count);
+}
+
+static int cmd_serve(char **argv)
+{
+	struct sockaddr_un control, vm, self;
+	int listener = -1, fd = -1, conn, r = 1;
+	char line[256], tmp_path[sizeof(control.sun_path) + 4];
+	FILE *ctl;
+
+	if (unix_address(argv[0], &control) < 0 ||
+	    unix_address(argv[1], &vm) < 0 || unix_address(argv[2], &self) < 0) {
+		fprintf(stderr, "tapframe serve: socket path too long\n");
+		return 2;
+	}
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || listener < 0) {
+		perror("tapframe serve: socket");
+		goto out;
+	}
+	unlink(argv[2]);
+	unlink(argv[0]);
+	/* Listening under a temporary name: once CONTROL-SOCKET exists,
+	 * QEMU's connect cannot be refused.
+	 */
+	snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", argv[0]);
+	if (unix_address(tmp_path, &control) < 0) {
+		fprintf(stderr, "tapframe serve: socket path too long\n");
+		goto out;
+	}
+	unlink(tmp_path);
+	if (bind(fd, (struct sockaddr *)&self, sizeof(self)) < 0 ||
+	    bind(listener, (struct sockaddr *)&control, sizeof(control)) < 0 ||
+	    listen(listener, 1) < 0 || rename(tmp_path, argv[0]) < 0) {
+		perror("tapframe serve: bind");
+		goto out;
+	}
+	conn = accept(listener, NULL, NULL);
+	if (conn < 0) {
+		perror("tapframe serve: accept");
+		goto out;
+	}
+	ctl = fdopen(conn, "r+");
+	if (!ctl) {
+		close(conn);
+		perror("tapframe serve: fdopen");
+		goto out;
+	}
+	setvbuf(ctl, NULL, _IOLBF, 0);
+	/* Until QEMU closes its end: the VM is gone. */
+	while (fgets(line, sizeof(line), ctl)) {
+		serve_line(ctl, fd, &vm, line);
+		fflush(ctl);
+	}
+	fclose(ctl);
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (listener >= 0)
+		close(listener);
+	unlink(argv[0]);
+	unlink(argv[2]);
 	return r;
 }
 
@@ -251,7 +387,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tapframe send IFNAME DST-MAC LEN COUNT SEED [FIRST]\n"
-		"       tapframe expect /dev/tapN LEN COUNT SEED TIMEOUT-MS [READY-FILE]\n");
+		"       tapframe expect /dev/tapN LEN COUNT SEED TIMEOUT-MS [READY-FILE]\n"
+		"       tapframe serve CONTROL-SOCKET VM-SOCKET SELF-SOCKET\n");
 }
 
 int main(int argc, char **argv)
@@ -260,6 +397,8 @@ int main(int argc, char **argv)
 		return cmd_send(argc - 2, argv + 2);
 	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "expect"))
 		return cmd_expect(argc - 2, argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "serve"))
+		return cmd_serve(argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

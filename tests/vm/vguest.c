@@ -12,6 +12,9 @@
  * into a posted buffer; the frame is checked as `tapframe expect` checks
  * it and the buffer is posted again.  --log-dirty turns on vhost's dirty
  * log, as migration does, and checks it covers every page vhost filled.
+ * --disrupt changes the memory table or the backend mid-stream, as QEMU
+ * does on memory hotplug or a VM stop/cont; --iommu puts an IOTLB (a
+ * vIOMMU) between vhost and the guest's memory, addresses being IOVAs.
  *
  * Exit status: 0 all frames intact, 1 failure, 2 usage error.
  */
@@ -26,6 +29,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_tun.h>
 #include <linux/vhost.h>
+#include <linux/vhost_types.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
@@ -68,6 +72,12 @@
 _Static_assert(sizeof(struct virtio_net_hdr_mrg_rxbuf) == 12,
 	       "virtio-net header of a VERSION_1 device is 12 bytes");
 
+enum disruption {
+	DISRUPT_NONE,
+	DISRUPT_MEM_TABLE,		/* VHOST_SET_MEM_TABLE again, same layout */
+	DISRUPT_BACKEND,		/* RX backend detached, then attached again */
+};
+
 struct options {
 	const char *tap_path;
 	const char *ready_path;
@@ -83,6 +93,9 @@ struct options {
 	unsigned int stall_ms;		/* for this long */
 	bool allow_loss;		/* frames may be missing, in order otherwise */
 	bool timing;			/* report time and CPU use, for benchmarks */
+	enum disruption disrupt;	/* mid-stream, once, after disrupt_after frames */
+	uint32_t disrupt_after;
+	bool iommu;			/* VIRTIO_F_ACCESS_PLATFORM with an IOTLB */
 };
 
 struct virtqueue {
@@ -125,6 +138,7 @@ struct guest {
 	uint64_t used_entries;
 	uint64_t empty;			/* buffers given back unused (len 0) */
 	uint64_t recycled;
+	bool disrupted;
 	bool mismatch;			/* diag describes a check, not a system error */
 	char diag[320];
 };
@@ -205,7 +219,13 @@ static void usage(FILE *f)
 		"                   CPU time of vhost's worker and of the guest\n"
 		"  --ready FILE     create FILE once buffers are posted and the backend set\n"
 		"  --log-dirty      enable vhost's dirty log and check it covers every\n"
-		"                   filled buffer page\n");
+		"                   filled buffer page\n"
+		"  --disrupt mem-table|backend\n"
+		"  --disrupt-after N  after N frames set the memory table again, or\n"
+		"                   detach the RX backend and attach it again; vhost\n"
+		"                   must have returned every buffer it took by then\n"
+		"  --iommu          negotiate VIRTIO_F_ACCESS_PLATFORM and map the\n"
+		"                   guest's memory through vhost's IOTLB, as a vIOMMU\n");
 }
 
 /* A number within [min, max], nothing else; base as strtoull()'s 0, like tapframe. */
@@ -228,7 +248,8 @@ static int parse_number(const char *s, unsigned long long min,
 enum {
 	OPT_TAP = 1, OPT_BUFS, OPT_BUF_SIZE, OPT_RING_SIZE, OPT_COUNT, OPT_LEN,
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
-	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_HELP,
+	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
+	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_HELP,
 };
 
 static const struct option rx_options[] = {
@@ -246,6 +267,9 @@ static const struct option rx_options[] = {
 	{ "log-dirty", no_argument, NULL, OPT_LOG_DIRTY },
 	{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
 	{ "timing", no_argument, NULL, OPT_TIMING },
+	{ "disrupt", required_argument, NULL, OPT_DISRUPT },
+	{ "disrupt-after", required_argument, NULL, OPT_DISRUPT_AFTER },
+	{ "iommu", no_argument, NULL, OPT_IOMMU },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -264,6 +288,7 @@ static const struct {
 	[OPT_TIMEOUT] = { "--timeout-ms", 1, MAX_TIMEOUT_MS },
 	[OPT_STALL_AFTER] = { "--stall-after", 1, UINT32_MAX },
 	[OPT_STALL_MS] = { "--stall-ms", 1, MAX_TIMEOUT_MS },
+	[OPT_DISRUPT_AFTER] = { "--disrupt-after", 1, UINT32_MAX },
 };
 
 static int parse_numeric_option(struct guest *g, int opt, const char *arg)
@@ -303,6 +328,9 @@ static int parse_numeric_option(struct guest *g, int opt, const char *arg)
 	case OPT_STALL_MS:
 		o->stall_ms = v;
 		break;
+	case OPT_DISRUPT_AFTER:
+		o->disrupt_after = v;
+		break;
 	}
 	return 0;
 }
@@ -330,6 +358,11 @@ static int check_options(struct guest *g, bool bufs_given)
 			    MAX_BUFFER_BYTES);
 	if (!o->stall_after != !o->stall_ms)
 		return fail(g, -EINVAL, "--stall-after and --stall-ms go together");
+	if (!o->disrupt != !o->disrupt_after)
+		return fail(g, -EINVAL, "--disrupt and --disrupt-after go together");
+	/* The dirty-log check reads GPAs, which an IOTLB would hide. */
+	if (o->iommu && o->log_dirty)
+		return fail(g, -EINVAL, "--iommu and --log-dirty do not go together");
 	/* Each frame must arrive in one buffer (num_buffers == 1). */
 	if (o->frame_len + VNET_HDR_LEN > o->buf_size)
 		return fail(g, -EINVAL,
@@ -368,6 +401,18 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 			break;
 		case OPT_TIMING:
 			o->timing = true;
+			break;
+		case OPT_DISRUPT:
+			if (!strcmp(optarg, "mem-table"))
+				o->disrupt = DISRUPT_MEM_TABLE;
+			else if (!strcmp(optarg, "backend"))
+				o->disrupt = DISRUPT_BACKEND;
+			else
+				return fail(g, -EINVAL, "--disrupt %s: not mem-table or backend",
+					    optarg);
+			break;
+		case OPT_IOMMU:
+			o->iommu = true;
 			break;
 		case OPT_HELP:
 			return 1;
@@ -505,6 +550,8 @@ static int negotiate_features(struct guest *g)
 		return fail(g, -EOPNOTSUPP, "vhost-net does not offer VIRTIO_F_VERSION_1");
 	if (g->opt.log_dirty && !(offered & (1ull << VHOST_F_LOG_ALL)))
 		return fail(g, -EOPNOTSUPP, "vhost-net does not offer VHOST_F_LOG_ALL");
+	if (g->opt.iommu && !(offered & (1ull << VIRTIO_F_ACCESS_PLATFORM)))
+		return fail(g, -EOPNOTSUPP, "vhost-net does not offer VIRTIO_F_ACCESS_PLATFORM");
 
 	/*
 	 * Not VHOST_NET_F_VIRTIO_NET_HDR: the tap supplies the header, as
@@ -514,6 +561,8 @@ static int negotiate_features(struct guest *g)
 	acked |= offered & (1ull << VIRTIO_NET_F_MRG_RXBUF);
 	if (g->opt.log_dirty)
 		acked |= 1ull << VHOST_F_LOG_ALL;
+	if (g->opt.iommu)
+		acked |= 1ull << VIRTIO_F_ACCESS_PLATFORM;
 	g->mergeable = acked & (1ull << VIRTIO_NET_F_MRG_RXBUF);
 	return VHOST_IOCTL(g, VHOST_SET_FEATURES, -1, &acked);
 }
@@ -537,15 +586,50 @@ static int set_mem_table(struct guest *g)
 	return r;
 }
 
+/* With an IOTLB, vhost takes ring addresses as IOVAs, as QEMU passes them. */
+static uint64_t ring_addr(const struct guest *g, const void *ring)
+{
+	if (g->opt.iommu)
+		return gpa_of((const uint8_t *)ring - g->mem);
+	return (uintptr_t)ring;
+}
+
+/*
+ * The vIOMMU maps all guest memory at IOVA == GPA up front, so vhost
+ * never misses in its IOTLB; its refusal of zero-copy is what is tested.
+ */
+static int map_iotlb(struct guest *g)
+{
+	uint64_t backend_features = 1ull << VHOST_BACKEND_F_IOTLB_MSG_V2;
+	struct vhost_msg_v2 msg = {
+		.type = VHOST_IOTLB_MSG_V2,
+		.iotlb = {
+			.iova = GUEST_PHYS_BASE,
+			.size = g->mem_size,
+			.uaddr = (uintptr_t)g->mem,
+			.perm = VHOST_ACCESS_RW,
+			.type = VHOST_IOTLB_UPDATE,
+		},
+	};
+	int r;
+
+	r = VHOST_IOCTL(g, VHOST_SET_BACKEND_FEATURES, -1, &backend_features);
+	if (r < 0)
+		return r;
+	if (write(g->vhost_fd, &msg, sizeof(msg)) != sizeof(msg))
+		return sys_fail(g, "IOTLB update");
+	return 0;
+}
+
 static int setup_vring(struct guest *g, struct virtqueue *vq)
 {
 	struct vhost_vring_state num = { .index = vq->index, .num = vq->num };
 	struct vhost_vring_state base = { .index = vq->index, .num = 0 };
 	struct vhost_vring_addr addr = {
 		.index = vq->index,
-		.desc_user_addr = (uintptr_t)vq->desc,
-		.avail_user_addr = (uintptr_t)vq->avail,
-		.used_user_addr = (uintptr_t)vq->used,
+		.desc_user_addr = ring_addr(g, vq->desc),
+		.avail_user_addr = ring_addr(g, vq->avail),
+		.used_user_addr = ring_addr(g, vq->used),
 	};
 	struct vhost_vring_file file = { .index = vq->index };
 	int r;
@@ -601,6 +685,11 @@ static int setup_vhost(struct guest *g)
 	r = set_mem_table(g);
 	if (r < 0)
 		return r;
+	if (g->opt.iommu) {
+		r = map_iotlb(g);
+		if (r < 0)
+			return r;
+	}
 	for (int q = 0; q < NUM_QUEUES; q++) {
 		r = setup_vring(g, &g->vq[q]);
 		if (r < 0)
@@ -907,6 +996,56 @@ static int wait_for_call(struct guest *g, int64_t deadline)
 	}
 }
 
+/* With the RX backend detached: every avail entry vhost took is used. */
+static int check_rx_returned(struct guest *g, const char *when)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	struct vhost_vring_state base = { .index = RX_QUEUE };
+	uint16_t used_idx;
+	int r;
+
+	r = VHOST_IOCTL(g, VHOST_GET_VRING_BASE, RX_QUEUE, &base);
+	if (r < 0)
+		return r;
+	used_idx = le16toh(__atomic_load_n(&rx->used->idx, __ATOMIC_ACQUIRE));
+	if ((uint16_t)base.num != used_idx)
+		return mismatch(g, "%s: vhost took RX avail entries up to %u but returned used entries up to %u",
+				when, base.num & 0xffff, used_idx);
+	return 0;
+}
+
+/*
+ * --disrupt: what QEMU does to a running device on memory hotplug
+ * (a new memory table) or a VM stop and cont (the backend detached and
+ * attached again).  Either way vhost must give back the buffers it
+ * posted to the NIC, and carry on.
+ */
+static int disrupt(struct guest *g)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	unsigned int frames = g->frames;
+	int r;
+
+	g->disrupted = true;
+	if (g->opt.disrupt == DISRUPT_MEM_TABLE) {
+		r = set_mem_table(g);
+		if (!r)
+			printf("memory table set again after %u frames\n", frames);
+		return r;
+	}
+	r = set_backend(g, rx, -1);
+	if (r < 0)
+		return r;
+	r = check_rx_returned(g, "backend detached");
+	if (r < 0)
+		return r;
+	r = set_backend(g, rx, g->tap_fd);
+	if (!r)
+		printf("backend detached and attached again after %u frames\n",
+		       frames);
+	return r;
+}
+
 static int receive_frames(struct guest *g)
 {
 	int64_t deadline = now_ms() + g->opt.timeout_ms;
@@ -919,6 +1058,13 @@ static int receive_frames(struct guest *g)
 			return r;
 		if (received_all(g))
 			return 0;
+		if (g->opt.disrupt && !g->disrupted &&
+		    g->frames >= g->opt.disrupt_after) {
+			r = disrupt(g);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (r > 0)
 			deadline = now_ms() + g->opt.timeout_ms;
 		/* A stalled guest wakes to refill its ring, frames or not. */
@@ -973,10 +1119,7 @@ static int start_device(struct guest *g)
  */
 static int detach_backends(struct guest *g)
 {
-	struct virtqueue *rx = &g->vq[RX_QUEUE];
-	struct vhost_vring_state base = { .index = RX_QUEUE };
-	bool rx_was_attached = rx->backend_set;
-	uint16_t used_idx;
+	bool rx_was_attached = g->vq[RX_QUEUE].backend_set;
 	int r = 0;
 
 	for (int q = 0; q < NUM_QUEUES; q++) {
@@ -989,15 +1132,7 @@ static int detach_backends(struct guest *g)
 	}
 	if (r < 0 || !rx_was_attached)
 		return r;
-
-	r = VHOST_IOCTL(g, VHOST_GET_VRING_BASE, RX_QUEUE, &base);
-	if (r < 0)
-		return r;
-	used_idx = le16toh(__atomic_load_n(&rx->used->idx, __ATOMIC_ACQUIRE));
-	if ((uint16_t)base.num != used_idx)
-		return mismatch(g, "teardown: vhost took RX avail entries up to %u but returned used entries up to %u",
-				base.num & 0xffff, used_idx);
-	return 0;
+	return check_rx_returned(g, "teardown");
 }
 
 /*

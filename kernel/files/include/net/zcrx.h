@@ -41,6 +41,10 @@ struct zcrx_buf_owner_ops {
  * @page: the page holding the buffer
  * @offset: start of the buffer within @page
  * @len: room in the buffer, in bytes
+ * @headroom: bytes right before @offset that belong to the buffer too,
+ *	where a device may write a header of its own (a virtio-net NIC
+ *	writes its virtio-net header there); for vhost-net, the room left
+ *	for the guest's header
  * @cookie: the owner's name for the buffer (for vhost-net: the virtio
  *	descriptor head), passed back untouched
  * @pinned: bytes of user memory the owner pinned for the buffer, shown
@@ -53,8 +57,8 @@ struct zcrx_buf_owner_ops {
  * @binding: the binding it was posted to (holds a reference)
  * @owner: whom to give the buffer back to
  *
- * The owner allocates and fills in @page, @offset, @len, @cookie and
- * @owner, then posts it with zcrx_post_rx_buffer(); the rest belongs to
+ * The owner allocates and fills in @page, @offset, @len, @headroom,
+ * @cookie and @owner, then posts it with zcrx_post_rx_buffer(); the rest belongs to
  * zcrx and the driver.
  */
 struct zcrx_buf {
@@ -62,6 +66,7 @@ struct zcrx_buf {
 	struct page *page;
 	u32 offset;
 	u32 len;
+	u32 headroom;
 	u64 cookie;
 	u32 pinned;
 	const void *dest;
@@ -89,8 +94,9 @@ struct zcrx_buf {
  * @flush_rx_buffers: release every buffer still posted to @queue, unused,
  *	with zcrx_buf_release(buf, false), while the queue stays bound: an
  *	owner that stops (vhost-net changing backend or memory table) gets
- *	its buffers back.  Called concurrently with the receive path and
- *	with posts; must not sleep.
+ *	its buffers back, and the device writes none of them afterwards.
+ *	Called under RTNL, concurrently with the receive path and with
+ *	posts; may sleep (a device holding buffers in its ring resets it).
  *
  * A driver sets dev->zcrx_ops to offer zero-copy receive.
  */

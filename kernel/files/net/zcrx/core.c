@@ -480,7 +480,8 @@ int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf)
 {
 	int err;
 
-	if (!buf->len || buf->offset + buf->len > PAGE_SIZE || !buf->owner)
+	if (!buf->len || buf->offset + buf->len > PAGE_SIZE ||
+	    buf->headroom > buf->offset || !buf->owner)
 		return -EINVAL;
 
 	buf->ubuf.ops = &zcrx_ubuf_ops;
@@ -544,19 +545,20 @@ EXPORT_SYMBOL_GPL(zcrx_buf_release);
  * @binding: the binding; the caller holds a reference
  *
  * For an owner that stops while the queue stays bound.  Buffers already
- * filled are in skbs and come back when those are freed.
+ * filled are in skbs and come back when those are freed.  Takes RTNL,
+ * against unbinding and the driver's own queue reconfiguration.
  *
- * Context: process context.
+ * Context: process context; sleeps.
  */
 void zcrx_flush_rx_buffers(struct zcrx_binding *binding)
 {
 	struct net_device *nic = binding->nic;
 
-	rcu_read_lock();
+	rtnl_lock();
 	/* Once unbinding started, unbind_queue releases them instead. */
-	if (READ_ONCE(binding->bound))
+	if (binding->bound)
 		nic->zcrx_ops->flush_rx_buffers(nic, binding->queue);
-	rcu_read_unlock();
+	rtnl_unlock();
 }
 EXPORT_SYMBOL_GPL(zcrx_flush_rx_buffers);
 
