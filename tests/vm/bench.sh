@@ -1,25 +1,65 @@
 #!/bin/sh
-# Benchmark, not a test (make bench): frames from the netdevsim peer to a
-# vguest through vhost-net, the same run unbound (copy path) and bound
-# (zcrx), for each frame size.  One "# bench {json}" line per run; the
-# host (tools/bench) turns them into a table, JSON and a plot.  Nothing
-# here asserts on time.
+# Benchmark, not a test (make bench): frames to a vguest through
+# vhost-net, the same run unbound (copy path) and bound (zcrx), for each
+# frame size.  One "# bench {json}" line per run; the host (tools/bench)
+# turns them into a table, JSON and a plot.  Nothing here asserts on time.
+#
+# The NIC is $bench_nic: netdevsim (default; frames from its peer in a
+# namespace, sent by the VM's CPUs) or virtio (bench-virtio.sh: frames
+# from outside the VM through QEMU's virtio-net device).
 #
 # 40000 frames a run: shorter runs are within the 10 ms tick of the CPU
-# times; 3 rounds: single runs under TCG vary by 10-40 %.  Caveat: netdevsim's "DMA" is a CPU copy (in the NIC's receive path,
-# softirq), so on netdevsim zero-copy moves the copy out of the vhost
-# worker rather than removing it.
+# times; 3 rounds: single runs under TCG vary by 10-40 %.  Caveat:
+# netdevsim's "DMA" is a CPU copy (in the NIC's receive path, softirq),
+# so on netdevsim zero-copy moves the copy out of the vhost worker rather
+# than removing it.  QEMU's virtio-net device writes frames with the
+# host's CPUs, outside the VM.
 . /zcrx/tests/lib.sh
 
 count=${ZCRX_BENCH_FRAMES:-40000}
 sizes=${ZCRX_BENCH_SIZES:-64 512 1500 4000}
 rounds=${ZCRX_BENCH_ROUNDS:-3}
 
-nsim_create
-nsim_peer_netns
-guest_macvtap 1
-ip -n peer link set "$peer" mtu 4000 && ip link set "$nic" mtu 4000 &&
-	ip link set mvt0 mtu 4000 || bail_out "cannot raise the MTU to 4000"
+bench_nic=${bench_nic:-netdevsim}
+case "$bench_nic" in
+netdevsim)
+	nsim_create
+	nsim_peer_netns
+	guest_macvtap 1
+	queue=1
+	ip -n peer link set "$peer" mtu 4000 ||
+		bail_out "cannot raise the MTU to 4000"
+	;;
+virtio)
+	nic=$(outside_nic)
+	[ -n "$nic" ] || bail_out "no virtio-net NIC fed from outside"
+	ip link set "$nic" up || bail_out "cannot bring $nic up"
+	ip link add link "$nic" name mvt0 type macvtap mode bridge ||
+		bail_out "no macvtap"
+	ip link set mvt0 up
+	tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)
+	mac=$(cat /sys/class/net/mvt0/address)
+	queue=0
+	;;
+esac
+ip link set "$nic" mtu 4000 && ip link set mvt0 mtu 4000 ||
+	bail_out "cannot raise the MTU to 4000"
+
+# send_all LEN: the frames of one run; the sender's CPU seconds (or null:
+# outside the VM) to /tmp/sender_s.
+send_all() {
+	if [ "$bench_nic" = virtio ]; then
+		echo null > /tmp/sender_s
+		outside_send "$1" "$count" 1 0
+		return
+	fi
+	# The sender's CPU time: `times` prints the shell's, then its children's.
+	ip netns exec peer sh -c "tapframe send $peer $mac $1 $count 1; times" \
+		> /tmp/sender.out 2>&1 || return 1
+	set -- $(tail -1 /tmp/sender.out)
+	awk -v u="$(seconds "$1")" -v s="$(seconds "$2")" \
+		'BEGIN { printf "%.3f\n", u + s }' > /tmp/sender_s
+}
 
 # softirq_ticks: ticks all CPUs spent in softirq (the NIC's receive path).
 softirq_ticks() {
@@ -35,7 +75,7 @@ seconds() {
 bench() {
 	mode=$1 len=$2 id=
 	if [ "$mode" = bound ]; then
-		id=$(zcrx-nl bind "$nic" 1 mvt0 copy | sed -n 's/^id=//p')
+		id=$(zcrx-nl bind "$nic" "$queue" mvt0 copy | sed -n 's/^id=//p')
 		[ -n "$id" ] || { echo "# bind failed"; return 1; }
 	fi
 	rm -f /tmp/ready
@@ -44,9 +84,7 @@ bench() {
 	pid=$!
 	wait_for_file /tmp/ready 100 || { cat /tmp/vguest.out; return 1; }
 	soft0=$(softirq_ticks)
-	# The sender's CPU time: `times` prints the shell's, then its children's.
-	ip netns exec peer sh -c "tapframe send $peer $mac $len $count 1; times" \
-		> /tmp/sender.out 2>&1
+	send_all "$len" || { cat /tmp/sender.out; kill "$pid"; return 1; }
 	wait "$pid"
 	rc=$?
 	soft1=$(softirq_ticks)
@@ -56,15 +94,14 @@ bench() {
 	frames=$1 lost=$2
 	set -- $(sed -n 's/^timing: first-to-last-us \([0-9]*\) vhost-ticks \([0-9-]*\) guest-ticks \([0-9-]*\) hz \([0-9]*\)/\1 \2 \3 \4/p' /tmp/vguest.out)
 	us=$1 vhost=$2 guest=$3 hz=$4
-	set -- $(tail -1 /tmp/sender.out)
-	sender_s=$(awk -v u="$(seconds "$1")" -v s="$(seconds "$2")" 'BEGIN { printf "%.3f", u + s }')
+	sender_s=$(cat /tmp/sender_s)
 	copied=$((frames * len)) zerocopy=0
 	if [ -n "$id" ]; then
 		copied=$(field "$id" rx_copied_bytes)
 		zerocopy=$(field "$id" rx_zerocopy_bytes)
 		zcrx-nl unbind "$id" > /dev/null
 	fi
-	echo "# bench {\"nic\":\"netdevsim\",\"mode\":\"$mode\",\"len\":$len,\"frames\":$frames,\"lost\":$lost,\"us\":$us,\"hz\":$hz,\"vhost_ticks\":$vhost,\"softirq_ticks\":$((soft1 - soft0)),\"guest_ticks\":$guest,\"sender_s\":$sender_s,\"copied_bytes\":$copied,\"zerocopy_bytes\":$zerocopy}"
+	echo "# bench {\"nic\":\"$bench_nic\",\"mode\":\"$mode\",\"len\":$len,\"frames\":$frames,\"lost\":$lost,\"us\":$us,\"hz\":$hz,\"vhost_ticks\":$vhost,\"softirq_ticks\":$((soft1 - soft0)),\"guest_ticks\":$guest,\"sender_s\":$sender_s,\"copied_bytes\":$copied,\"zerocopy_bytes\":$zerocopy}"
 }
 
 # Rounds interleave bound and unbound so that drift in the emulator's
