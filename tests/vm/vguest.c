@@ -92,6 +92,7 @@ struct options {
 	uint32_t stall_after;		/* stop giving buffers back after this many frames */
 	unsigned int stall_ms;		/* for this long */
 	bool allow_loss;		/* frames may be missing, in order otherwise */
+	unsigned int quiet_ms;		/* with allow_loss: this long without a frame ends it */
 	bool timing;			/* report time and CPU use, for benchmarks */
 	enum disruption disrupt;	/* mid-stream, once, after disrupt_after frames */
 	uint32_t disrupt_after;
@@ -215,6 +216,8 @@ static void usage(FILE *f)
 		"  --stall-ms T     T ms, as a guest that stops refilling its ring\n"
 		"  --allow-loss     frames may be missing (dropped on the way); the\n"
 		"                   rest must arrive in order; ends at the last frame\n"
+		"  --quiet-ms T     with --allow-loss, also end (successfully) after T ms\n"
+		"                   without a frame once frames came: the last may be lost\n"
 		"  --timing         print the time from first to last frame and the\n"
 		"                   CPU time of vhost's worker and of the guest\n"
 		"  --ready FILE     create FILE once buffers are posted and the backend set\n"
@@ -249,7 +252,7 @@ enum {
 	OPT_TAP = 1, OPT_BUFS, OPT_BUF_SIZE, OPT_RING_SIZE, OPT_COUNT, OPT_LEN,
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
 	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
-	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_HELP,
+	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_HELP,
 };
 
 static const struct option rx_options[] = {
@@ -270,6 +273,7 @@ static const struct option rx_options[] = {
 	{ "disrupt", required_argument, NULL, OPT_DISRUPT },
 	{ "disrupt-after", required_argument, NULL, OPT_DISRUPT_AFTER },
 	{ "iommu", no_argument, NULL, OPT_IOMMU },
+	{ "quiet-ms", required_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -289,6 +293,7 @@ static const struct {
 	[OPT_STALL_AFTER] = { "--stall-after", 1, UINT32_MAX },
 	[OPT_STALL_MS] = { "--stall-ms", 1, MAX_TIMEOUT_MS },
 	[OPT_DISRUPT_AFTER] = { "--disrupt-after", 1, UINT32_MAX },
+	[OPT_QUIET] = { "--quiet-ms", 1, MAX_TIMEOUT_MS },
 };
 
 static int parse_numeric_option(struct guest *g, int opt, const char *arg)
@@ -331,6 +336,9 @@ static int parse_numeric_option(struct guest *g, int opt, const char *arg)
 	case OPT_DISRUPT_AFTER:
 		o->disrupt_after = v;
 		break;
+	case OPT_QUIET:
+		o->quiet_ms = v;
+		break;
 	}
 	return 0;
 }
@@ -358,6 +366,8 @@ static int check_options(struct guest *g, bool bufs_given)
 			    MAX_BUFFER_BYTES);
 	if (!o->stall_after != !o->stall_ms)
 		return fail(g, -EINVAL, "--stall-after and --stall-ms go together");
+	if (o->quiet_ms && !o->allow_loss)
+		return fail(g, -EINVAL, "--quiet-ms needs --allow-loss");
 	if (!o->disrupt != !o->disrupt_after)
 		return fail(g, -EINVAL, "--disrupt and --disrupt-after go together");
 	/* The dirty-log check reads GPAs, which an IOTLB would hide. */
@@ -1066,7 +1076,7 @@ static int receive_frames(struct guest *g)
 			continue;
 		}
 		if (r > 0)
-			deadline = now_ms() + g->opt.timeout_ms;
+			deadline = now_ms() + (g->opt.quiet_ms ?: g->opt.timeout_ms);
 		/* A stalled guest wakes to refill its ring, frames or not. */
 		if (g->stall_end > 0) {
 			r = wait_for_call(g, g->stall_end);
@@ -1074,6 +1084,11 @@ static int receive_frames(struct guest *g)
 				continue;
 		} else {
 			r = wait_for_call(g, deadline);
+		}
+		/* --quiet-ms: the sender is done, its last frames were lost. */
+		if (r == -ETIMEDOUT && g->opt.quiet_ms && g->frames) {
+			g->lost += g->opt.count - g->next_seq;
+			return 0;
 		}
 		if (r == -ETIMEDOUT)
 			return mismatch(g, "timed out after %u ms without a frame: %u of %u frames arrived (%u other frames skipped, %" PRIu64 " used-ring entries)",

@@ -97,6 +97,9 @@ struct zcrx_buf {
  *	its buffers back, and the device writes none of them afterwards.
  *	Called under RTNL, concurrently with the receive path and with
  *	posts; may sleep (a device holding buffers in its ring resets it).
+ * @commit_rx_buffers: optional: the buffers posted to @queue since the
+ *	last call are a batch; make them visible to the device at once (a
+ *	doorbell).  Called in the poster's context after its posts.
  *
  * A driver sets dev->zcrx_ops to offer zero-copy receive.
  */
@@ -108,12 +111,14 @@ struct netdev_zcrx_ops {
 	int (*post_rx_buffer)(struct net_device *dev, unsigned int queue,
 			      struct zcrx_buf *buf);
 	void (*flush_rx_buffers)(struct net_device *dev, unsigned int queue);
+	void (*commit_rx_buffers)(struct net_device *dev, unsigned int queue);
 };
 
 #if IS_ENABLED(CONFIG_ZCRX)
 struct zcrx_binding *zcrx_binding_get_by_macvtap(const struct net_device *dev);
 void zcrx_binding_put(struct zcrx_binding *binding);
 int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf);
+void zcrx_commit_rx_buffers(struct zcrx_binding *binding);
 void zcrx_flush_rx_buffers(struct zcrx_binding *binding);
 struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb);
 void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes);
@@ -138,6 +143,8 @@ static inline int zcrx_post_rx_buffer(struct zcrx_binding *binding,
 {
 	return -EOPNOTSUPP;
 }
+
+static inline void zcrx_commit_rx_buffers(struct zcrx_binding *binding) {}
 
 static inline void zcrx_flush_rx_buffers(struct zcrx_binding *binding) {}
 

@@ -518,6 +518,26 @@ out:
 EXPORT_SYMBOL_GPL(zcrx_post_rx_buffer);
 
 /**
+ * zcrx_commit_rx_buffers() - end a batch of posts
+ * @binding: the binding; the caller holds a reference
+ *
+ * Posters call this after posting one or more buffers, so that a driver
+ * which rings a doorbell (or schedules NAPI) does it once a batch.
+ *
+ * Context: process or softirq context; does not sleep.
+ */
+void zcrx_commit_rx_buffers(struct zcrx_binding *binding)
+{
+	struct net_device *nic = binding->nic;
+
+	rcu_read_lock();
+	if (READ_ONCE(binding->bound) && nic->zcrx_ops->commit_rx_buffers)
+		nic->zcrx_ops->commit_rx_buffers(nic, binding->queue);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(zcrx_commit_rx_buffers);
+
+/**
  * zcrx_buf_release() - give a posted buffer back to its owner
  * @buf: the buffer
  * @filled: a frame was delivered in it, in place
