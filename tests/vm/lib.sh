@@ -202,3 +202,38 @@ guest_send_paced() {
 field() {
 	zcrx-nl get "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
+
+# pinned_released: vguest saw its pinned memory back to 0 after teardown.
+pinned_released() {
+	contains "pinned after teardown: 0 kB" "$(cat /tmp/vguest.out)"
+}
+
+# pins_released PID: the guest's VmPin fell to 0 (within 10 s).
+pins_released() {
+	tries=0
+	until grep -q '^VmPin:[[:space:]]*0 kB' "/proc/$1/status"; do
+		[ "$tries" -lt 100 ] || { grep VmPin "/proc/$1/status"; return 1; }
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+}
+
+# stalled_run SEED: the guest stalls for 3 s after 100 of 700 frames of
+# 1000 bytes (--allow-loss); the first 600 are sent by then, the last 100
+# after it, so only the stall can lose frames.  Sets $rc (vguest's status)
+# and $lost (the frames it never got).
+stalled_run() {
+	rm -f /tmp/ready
+	vguest rx --tap "$tap" --ready /tmp/ready --len 1000 --count 700 \
+		--seed "$1" --allow-loss --stall-after 100 --stall-ms 3000 \
+		--timeout-ms 10000 > /tmp/vguest.out 2>&1 &
+	pid=$!
+	wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
+	"${frames_from:-peer}_send" 1000 600 "$1" 0
+	sleep 4
+	"${frames_from:-peer}_send" 1000 100 "$1" 600
+	wait "$pid"
+	rc=$?
+	sed 's/^/# /' /tmp/vguest.out
+	lost=$(sed -n 's/.* lost \([0-9]*\);.*/\1/p' /tmp/vguest.out)
+}

@@ -12,11 +12,6 @@ nsim_create
 nsim_peer_netns
 guest_macvtap 1
 
-# pinned_released: vguest saw its pinned memory back to 0 after teardown.
-pinned_released() {
-	contains "pinned after teardown: 0 kB" "$(cat /tmp/vguest.out)"
-}
-
 guest_send=guest_send_paced
 
 # Copybreak 0: every frame that fits goes in place, even 60 bytes.
@@ -115,23 +110,9 @@ check "all 200 in place" \
 	test "$(($(field "$id" rx_zerocopy) - zc_before))" -eq 200
 
 check "fallback drop" zcrx-nl set "$id" fallback drop
-rm -f /tmp/ready
-# The guest stalls after frame 100 for 3 s; the first 600 frames are all
-# sent by then, the last 100 after it: only the stall can lose frames.
-vguest rx --tap "$tap" --ready /tmp/ready --len 1000 --count 700 \
-	--seed 12 --allow-loss --stall-after 100 --stall-ms 3000 \
-	--timeout-ms 10000 > /tmp/vguest.out 2>&1 &
-pid=$!
-wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
 dropped_before=$(field "$id" rx_dropped)
-peer_send 1000 600 12 0
-sleep 4
-peer_send 1000 100 12 600
-wait "$pid"
-rc=$?
-sed 's/^/# /' /tmp/vguest.out
+stalled_run 12
 check "drop fallback: the guest got the last frame, the rest in order" test "$rc" -eq 0
-lost=$(sed -n 's/.* lost \([0-9]*\);.*/\1/p' /tmp/vguest.out)
 check "frames were lost while the guest stalled" test "${lost:-0}" -gt 0
 check "and the NIC counted exactly those as dropped" \
 	test "$(($(field "$id" rx_dropped) - dropped_before))" -eq "${lost:-x}"
@@ -215,16 +196,6 @@ check "the unbound queue still delivers to the guest, by copy" \
 # Devices going away under traffic with guest buffers posted: the binding
 # ends, vhost gets its buffers back and unpins every page while the guest
 # still runs (the debug kernel also checks for leaks and misuse).
-
-# pins_released PID: the guest's VmPin fell to 0 (within 10 s).
-pins_released() {
-	tries=0
-	until grep -q '^VmPin:[[:space:]]*0 kB' "/proc/$1/status"; do
-		[ "$tries" -lt 100 ] || { grep VmPin "/proc/$1/status"; return 1; }
-		sleep 0.1
-		tries=$((tries + 1))
-	done
-}
 
 # busy_guest SEED: a guest receiving in the background, $pid; its sender
 # is $sender.

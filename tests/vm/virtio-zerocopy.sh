@@ -19,11 +19,6 @@ tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)
 mac=$(cat /sys/class/net/mvt0/address)
 frames_from=outside
 
-# pinned_released: vguest saw its pinned memory back to 0 after teardown.
-pinned_released() {
-	contains "pinned after teardown: 0 kB" "$(cat /tmp/vguest.out)"
-}
-
 check "unbound: 300 frames of 1000 bytes from outside arrive, by copy" \
 	guest_rx 1000 300 1
 
@@ -74,20 +69,8 @@ check "fallback engaged, then cleared" \
 	eventually grep -q "event=fallback-cleared id=$id " /tmp/events
 check "fallback drop" zcrx-nl set "$id" fallback drop
 dropped_before=$(field "$id" rx_dropped)
-rm -f /tmp/ready
-vguest rx --tap "$tap" --ready /tmp/ready --len 1000 --count 700 \
-	--seed 7 --allow-loss --stall-after 100 --stall-ms 3000 \
-	--timeout-ms 10000 > /tmp/vguest.out 2>&1 &
-pid=$!
-wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
-outside_send 1000 600 7 0
-sleep 4
-outside_send 1000 100 7 600
-wait "$pid"
-rc=$?
-sed 's/^/# /' /tmp/vguest.out
+stalled_run 7
 check "drop fallback: the guest got the last frame, the rest in order" test "$rc" -eq 0
-lost=$(sed -n 's/.* lost \([0-9]*\);.*/\1/p' /tmp/vguest.out)
 check "frames were lost while the guest stalled" test "${lost:-0}" -gt 0
 check "and the driver counted exactly those as dropped" \
 	test "$(($(field "$id" rx_dropped) - dropped_before))" -eq "${lost:-x}"
@@ -112,16 +95,6 @@ busy_guest() {
 receiving() {
 	[ "$(field "$id" in_flight)" -gt 0 ] ||
 		{ zcrx-nl get "$id"; cat /tmp/vguest.out; return 1; }
-}
-
-# pins_released PID: the guest's VmPin fell to 0 (within 10 s).
-pins_released() {
-	tries=0
-	until grep -q '^VmPin:[[:space:]]*0 kB' "/proc/$1/status"; do
-		[ "$tries" -lt 100 ] || { grep VmPin "/proc/$1/status"; return 1; }
-		sleep 0.1
-		tries=$((tries + 1))
-	done
 }
 
 busy_guest 8
