@@ -16,6 +16,13 @@
 
 static struct dentry *zcrx_debugfs_root;
 
+/**
+ * zcrx_test_buf_release() - free a test buffer zcrx gives back
+ * @buf: the buffer, from zcrx_test_post_one()
+ * @filled: ignored: nobody consumes test frames, the page is just freed
+ *
+ * Context: any, including hard IRQ (&struct zcrx_buf_owner_ops).
+ */
 static void zcrx_test_buf_release(struct zcrx_buf *buf, bool filled)
 {
 	__free_page(buf->page);
@@ -26,6 +33,15 @@ static const struct zcrx_buf_owner_ops zcrx_test_owner = {
 	.release = zcrx_test_buf_release,
 };
 
+/**
+ * zcrx_test_post_one() - post a freshly allocated page to a binding
+ * @binding: the binding, alive for the write (see zcrx_debugfs_binding_add())
+ * @cookie: the buffer's cookie
+ *
+ * Context: process context; sleeps.
+ * Return: 0 when posted, or a negative errno (-ENOMEM or the error of
+ * zcrx_post_rx_buffer()) with the buffer freed.
+ */
 static int zcrx_test_post_one(struct zcrx_binding *binding, u64 cookie)
 {
 	struct zcrx_buf *buf;
@@ -50,6 +66,19 @@ static int zcrx_test_post_one(struct zcrx_binding *binding, u64 cookie)
 	return err;
 }
 
+/**
+ * zcrx_test_post_write() - write handler of post_test_buffers
+ * @file: the open file; its private_data is the binding
+ * @ubuf: user buffer holding the count of pages to post
+ * @len: bytes in @ubuf
+ * @ppos: file position, unused
+ *
+ * Posting stops at the first failure (e.g. a full ring).
+ *
+ * Context: process context; sleeps.
+ * Return: @len when at least one page was posted, else a negative errno
+ * (-EINVAL for a count of 0 or above %ZCRX_TEST_POST_MAX).
+ */
 static ssize_t zcrx_test_post_write(struct file *file,
 				    const char __user *ubuf, size_t len,
 				    loff_t *ppos)
@@ -94,6 +123,14 @@ void zcrx_debugfs_binding_add(struct zcrx_binding *binding)
 			    binding, &zcrx_test_post_fops);
 }
 
+/**
+ * zcrx_debugfs_init() - create /sys/kernel/debug/zcrx
+ *
+ * The parent of the bindings' directories.  A failure is not reported, as
+ * for any debugfs file: the test files are then missing.
+ *
+ * Context: boot, from zcrx_init().
+ */
 void __init zcrx_debugfs_init(void)
 {
 	zcrx_debugfs_root = debugfs_create_dir("zcrx", NULL);

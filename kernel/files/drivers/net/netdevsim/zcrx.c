@@ -29,6 +29,19 @@ struct nsim_zcrx_rq {
 	struct zcrx_binding *binding;
 };
 
+/**
+ * nsim_zcrx_bind_queue() - give an RX queue a ring for posted buffers
+ * @dev: the netdevsim device
+ * @queue: index of the RX queue to bind
+ * @binding: the binding the queue will serve
+ * @extack: netlink extended ack, for an error message
+ *
+ * The ring is published before the queue restart, which then gives the
+ * queue no page pool: from there on NAPI receives into posted buffers.
+ *
+ * Context: RTNL held; sleeps.
+ * Return: 0, or -ENOMEM.
+ */
 static int nsim_zcrx_bind_queue(struct net_device *dev, unsigned int queue,
 				struct zcrx_binding *binding,
 				struct netlink_ext_ack *extack)
@@ -49,7 +62,15 @@ static int nsim_zcrx_bind_queue(struct net_device *dev, unsigned int queue,
 	return 0;
 }
 
-/* NAPI takes the consumer lock in softirq: drain with BHs off. */
+/**
+ * nsim_zcrx_drain() - release every buffer still in a queue's ring
+ * @zc: the queue's zero-copy state
+ *
+ * Each buffer goes back to its owner unused, zcrx_buf_release(buf, false).
+ *
+ * Context: process context.  NAPI takes the consumer lock in softirq, so
+ * the ring is drained with BHs off.
+ */
 static void nsim_zcrx_drain(struct nsim_zcrx_rq *zc)
 {
 	struct zcrx_buf *buf;
@@ -58,6 +79,16 @@ static void nsim_zcrx_drain(struct nsim_zcrx_rq *zc)
 		zcrx_buf_release(buf, false);
 }
 
+/**
+ * nsim_zcrx_unbind_queue() - stop taking posted buffers on an RX queue
+ * @dev: the netdevsim device
+ * @queue: index of the bound RX queue
+ *
+ * Unpublishes the ring, waits until NAPI no longer uses it, then gives
+ * back the buffers still posted and frees it.
+ *
+ * Context: RTNL held, no post to @queue in progress; sleeps.
+ */
 static void nsim_zcrx_unbind_queue(struct net_device *dev, unsigned int queue)
 {
 	struct netdevsim *ns = netdev_priv(dev);
@@ -72,6 +103,16 @@ static void nsim_zcrx_unbind_queue(struct net_device *dev, unsigned int queue)
 	kfree(zc);
 }
 
+/**
+ * nsim_zcrx_flush_rx_buffers() - give back the buffers posted to a queue
+ * @dev: the netdevsim device
+ * @queue: index of the RX queue
+ *
+ * For an owner that stops while the queue stays bound.  The ring is all
+ * the "device" holds, so there is nothing to reset.
+ *
+ * Context: RTNL held; concurrent with NAPI and with posts.
+ */
 static void nsim_zcrx_flush_rx_buffers(struct net_device *dev,
 				       unsigned int queue)
 {
@@ -85,6 +126,17 @@ static void nsim_zcrx_flush_rx_buffers(struct net_device *dev,
 	rcu_read_unlock();
 }
 
+/**
+ * nsim_zcrx_post_rx_buffer() - add a buffer to a bound queue's ring
+ * @dev: the netdevsim device
+ * @queue: index of the RX queue
+ * @buf: the buffer, set up by zcrx_post_rx_buffer()
+ *
+ * Context: process or softirq context, in an RCU read-side section (the
+ * zcrx core's); does not sleep.
+ * Return: 0, -ENODEV when @queue is not bound or -ENOSPC when its ring is
+ * full; on error @buf stays the caller's.
+ */
 static int nsim_zcrx_post_rx_buffer(struct net_device *dev,
 				    unsigned int queue, struct zcrx_buf *buf)
 {
@@ -104,7 +156,20 @@ const struct netdev_zcrx_ops nsim_zcrx_ops = {
 	.flush_rx_buffers = nsim_zcrx_flush_rx_buffers,
 };
 
-/* The device writes the frame into @buf; the skb carries it as a fragment. */
+/**
+ * nsim_zcrx_build_skb() - "DMA" a frame into a posted buffer
+ * @rq: the RX queue, whose NAPI allocates the skb
+ * @queue: index of @rq, recorded in the skb
+ * @buf: the buffer, taken off the ring, with room for @skb
+ * @skb: the frame from the peer, Ethernet header included; not consumed
+ *
+ * The device writes the frame into @buf; the new skb holds the Ethernet
+ * header in its head and carries the rest as a fragment of @buf's page.
+ *
+ * Context: NAPI, under the ring's consumer lock.
+ * Return: the skb, tagged with zcrx_buf_attach(), or NULL (no memory)
+ * with @buf still the caller's.
+ */
 static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
 					   unsigned int queue,
 					   struct zcrx_buf *buf,
@@ -138,6 +203,21 @@ static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
 	return nskb;
 }
 
+/**
+ * nsim_zcrx_rcv_bound() - receive a frame on a bound queue
+ * @rq: the RX queue
+ * @queue: index of @rq
+ * @zc: the queue's zero-copy state
+ * @skb: the frame from the peer, after eth_type_trans()
+ *
+ * The frame goes into the next posted buffer unless it is below the
+ * copybreak or larger than that buffer (copy path); with no buffer
+ * posted the binding's fallback decides.
+ *
+ * Context: NAPI, in an RCU read-side section.
+ * Return: @skb (copy path), the skb built on a posted buffer (@skb is
+ * then consumed), or NULL when @skb was dropped.
+ */
 static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
 					   unsigned int queue,
 					   struct nsim_zcrx_rq *zc,
