@@ -278,37 +278,32 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
 
 /* ---- main ---- */
 
-static int setup_loop(struct zcrxd *d)
+/* The loop and its sources; on failure *ret_step says which step failed. */
+static int setup_loop(struct zcrxd *d, const char **ret_step)
 {
 	int r;
 
+	*ret_step = "create the event loop";
 	r = sd_event_default(&d->event);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot create the event loop: %s", strerror(-r));
+	if (r < 0)
 		return r;
-	}
 	/* SIGTERM and SIGINT end the loop with 0. */
+	*ret_step = "handle signals";
 	r = sd_event_set_signal_exit(d->event, true);
 	if (r >= 0)
 		r = sd_event_add_signal(d->event, NULL, SIGHUP | SD_EVENT_SIGNAL_PROCMASK,
 					on_sighup, d);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot handle signals: %s", strerror(-r));
+	if (r < 0)
 		return r;
-	}
 	/* Pings at half of $WATCHDOG_USEC, if the service manager asks. */
+	*ret_step = "set up the watchdog";
 	r = sd_event_set_watchdog(d->event, true);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot set up the watchdog: %s", strerror(-r));
+	if (r < 0)
 		return r;
-	}
+	*ret_step = "create the sampling timer";
 	r = sd_event_add_time_relative(d->event, &d->timer, CLOCK_MONOTONIC, d->interval_usec,
 				       d->interval_usec / 10, on_timer, d);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot create the sampling timer: %s", strerror(-r));
-		return r;
-	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int main(int argc, char **argv)
@@ -317,6 +312,7 @@ int main(int argc, char **argv)
 	struct zcrxd_error error = { 0 };
 	struct zcrx_config *config = NULL;
 	struct zcrxd_dbus_hooks hooks;
+	const char *step;
 	int r, status = EXIT_FAILURE;
 
 	r = parse_args(&d, argc, argv);
@@ -329,8 +325,11 @@ int main(int argc, char **argv)
 		zcrxd_log(LOG_ERR, "%s", error.message);
 		goto out;
 	}
-	if (setup_loop(&d) < 0)
+	r = setup_loop(&d, &step);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot %s: %s", step, strerror(-r));
 		goto out;
+	}
 	r = zcrxd_bindings_new(&d.bindings, d.event, d.state_dir);
 	if (r < 0) {
 		zcrxd_log(LOG_ERR, "out of memory");
