@@ -742,36 +742,35 @@ static int bus_open(const char *spec, sd_bus **ret)
 }
 
 int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
-		   struct zcrxd_bindings *table, const struct zcrxd_dbus_hooks *hooks)
+		   struct zcrxd_bindings *table, const struct zcrxd_dbus_hooks *hooks,
+		   const char **ret_step)
 {
 	struct zcrxd_dbus *d;
-	const char *step;
 	int r;
 
+	*ret_step = "allocate the D-Bus state";
 	d = calloc(1, sizeof(*d));
-	if (!d) {
-		zcrxd_log(LOG_ERR, "out of memory");
+	if (!d)
 		return -ENOMEM;
-	}
 	d->event = sd_event_ref(event);
 	d->table = table;
 	d->hooks = *hooks;
 
-	step = "connect to the bus";
+	*ret_step = "connect to the bus";
 	r = bus_open(bus, &d->bus);
 	if (r < 0)
 		goto fail;
-	step = "attach the bus to the event loop";
+	*ret_step = "attach the bus to the event loop";
 	r = sd_bus_attach_event(d->bus, event, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0)
 		goto fail;
-	step = "watch for disconnection";
+	*ret_step = "watch for disconnection";
 	r = sd_bus_match_signal(d->bus, NULL, "org.freedesktop.DBus.Local",
 				"/org/freedesktop/DBus/Local", "org.freedesktop.DBus.Local",
 				"Disconnected", on_disconnected, d);
 	if (r < 0)
 		goto fail;
-	step = "register " ZCRXD_MANAGER_PATH;
+	*ret_step = "register " ZCRXD_MANAGER_PATH;
 	r = sd_bus_add_object_vtable(d->bus, NULL, ZCRXD_MANAGER_PATH, ZCRXD_MANAGER_INTERFACE,
 				     manager_vtable, d);
 	if (r < 0)
@@ -779,7 +778,7 @@ int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
 	r = sd_bus_add_object_manager(d->bus, NULL, ZCRXD_MANAGER_PATH);
 	if (r < 0)
 		goto fail;
-	step = "register the binding objects";
+	*ret_step = "register the binding objects";
 	r = sd_bus_add_fallback_vtable(d->bus, NULL, ZCRXD_BINDING_PATH_PREFIX,
 				       ZCRXD_BINDING_INTERFACE, binding_vtable, binding_find, d);
 	if (r < 0)
@@ -793,7 +792,6 @@ int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
 	return 0;
 
 fail:
-	zcrxd_log(LOG_ERR, "cannot %s (%s): %s", step, bus, strerror(-r));
 	zcrxd_dbus_free(d);
 	return r;
 }
@@ -802,15 +800,20 @@ int zcrxd_dbus_request_name(struct zcrxd_dbus *d)
 {
 	int r = sd_bus_request_name(d->bus, ZCRXD_BUS_NAME, 0);
 
-	if (r == -EEXIST)
-		zcrxd_log(LOG_ERR, "%s is already owned on this bus: is another zcrxd running?",
-			  ZCRXD_BUS_NAME);
-	else if (r == -EACCES || r == -EPERM)
-		zcrxd_log(LOG_ERR, "the bus does not allow us to own %s: is its policy "
-			  "(org.zcrx.zcrx1.conf) installed?", ZCRXD_BUS_NAME);
-	else if (r < 0)
-		zcrxd_log(LOG_ERR, "cannot own %s: %s", ZCRXD_BUS_NAME, strerror(-r));
 	return r < 0 ? r : 0;
+}
+
+const char *zcrxd_dbus_name_problem(int error)
+{
+	switch (error) {
+	case -EEXIST:
+		return "it is already owned on this bus: is another zcrxd running?";
+	case -EACCES:
+	case -EPERM:
+		return "the bus does not allow us to own it: is its policy (org.zcrx.zcrx1.conf) "
+		       "installed?";
+	}
+	return strerror(-error);
 }
 
 struct zcrxd_dbus *zcrxd_dbus_free(struct zcrxd_dbus *d)

@@ -41,12 +41,16 @@ struct zcrxd_dbus;
  * Connect to @bus ("system", "session", or a D-Bus address such as
  * "unix:path=/run/x"), attach to @event and register the objects; the
  * name is requested separately, once the table is filled.  The table's
- * ops are set to announce its changes on the bus.  Logs its failures.
+ * ops are set to announce its changes on the bus.  Returns 0 or a negative
+ * errno, with *ret_step naming what failed ("connect to the bus", ...).
  */
 int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
-		   struct zcrxd_bindings *table, const struct zcrxd_dbus_hooks *hooks);
-/* Request ZCRXD_BUS_NAME; logs its failure. */
+		   struct zcrxd_bindings *table, const struct zcrxd_dbus_hooks *hooks,
+		   const char **ret_step);
+/* Request ZCRXD_BUS_NAME: 0 or a negative errno (see zcrxd_dbus_name_problem()). */
 int zcrxd_dbus_request_name(struct zcrxd_dbus *dbus);
+/* Why zcrxd_dbus_request_name() failed with @error, in words for the log. */
+const char *zcrxd_dbus_name_problem(int error);
 struct zcrxd_dbus *zcrxd_dbus_free(struct zcrxd_dbus *dbus);
 
 #endif

@@ -342,8 +342,11 @@ int main(int argc, char **argv)
 		.version = PACKAGE_VERSION,
 	};
 	/* Objects first, so that the table's changes can be announced. */
-	if (zcrxd_dbus_new(&d.dbus, d.event, d.bus, d.bindings, &hooks) < 0)
+	r = zcrxd_dbus_new(&d.dbus, d.event, d.bus, d.bindings, &hooks, &step);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot %s (%s): %s", step, d.bus, strerror(-r));
 		goto out;
+	}
 	/* The kernel's view (dump), what was made over D-Bus before, what
 	 * the configuration declares: reconciled, nothing interrupted. */
 	if (zcrxd_bindings_start(d.bindings) < 0)
@@ -351,8 +354,11 @@ int main(int argc, char **argv)
 	zcrxd_bindings_load_state(d.bindings);
 	zcrxd_bindings_apply_config(d.bindings, config, false);
 	config = NULL;
-	if (zcrxd_dbus_request_name(d.dbus) < 0)
+	r = zcrxd_dbus_request_name(d.dbus);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot own %s: %s", ZCRXD_BUS_NAME, zcrxd_dbus_name_problem(r));
 		goto out;
+	}
 	zcrxd_log(LOG_INFO, "zcrxd %s serving %s; configuration %s, state in %s, sampling "
 		  "every %" PRIu64 " ms", PACKAGE_VERSION, ZCRXD_BUS_NAME, d.config_path,
 		  d.state_dir, d.interval_usec / 1000);
