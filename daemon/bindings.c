@@ -1114,13 +1114,59 @@ static int on_links(sd_event_source *source, int fd, uint32_t revents, void *use
 
 /* ---- life cycle ---- */
 
-/* Open the family; 0 also when it is absent (logged once). */
-static int open_family(struct zcrxd_bindings *t)
+/*
+ * Open the family and subscribe to its events: 0, -ENOENT when the
+ * kernel has no zcrx family, or another negative errno with *ret_step
+ * naming what failed.
+ */
+static int open_family(struct zcrxd_bindings *t, const char **ret_step)
 {
 	struct zcrx_nl *nl = NULL, *events = NULL;
 	int r;
 
+	*ret_step = "open the zcrx generic netlink family";
 	r = zcrx_nl_open(&nl);
+	if (r < 0)
+		return r;
+	*ret_step = "subscribe to the zcrx events";
+	r = zcrx_nl_open_events(nl, &events);
+	if (r < 0)
+		goto fail;
+	*ret_step = "watch the zcrx events";
+	r = sd_event_add_io(t->event, &t->events_source, zcrx_nl_fd(events), EPOLLIN, on_events, t);
+	if (r < 0)
+		goto fail;
+	/*
+	 * The kernel sends a binding's unbound event (with its reason) before
+	 * the RTM_DELLINK of the device that took it down: read the events
+	 * first when both sockets are ready, or the link cache would see the
+	 * device gone first and the reason would be lost.
+	 */
+	*ret_step = "prioritise the zcrx events";
+	r = sd_event_source_set_priority(t->events_source, SD_EVENT_PRIORITY_IMPORTANT);
+	if (r < 0)
+		goto fail;
+	t->nl = nl;
+	t->events = events;
+	return 0;
+
+fail:
+	t->events_source = sd_event_source_disable_unref(t->events_source);
+	zcrx_nl_close(events);
+	zcrx_nl_close(nl);
+	return r;
+}
+
+/*
+ * Open the family if the kernel has it, and take in its bindings.  Its
+ * absence is no error (the D-Bus API answers NotSupported meanwhile) and
+ * is logged once; other failures are returned, with *ret_step.
+ */
+static int start_family(struct zcrxd_bindings *t, const char **ret_step)
+{
+	int r;
+
+	r = open_family(t, ret_step);
 	if (r == -ENOENT) {
 		if (!t->family_missing_logged)
 			zcrxd_log(LOG_WARNING, "%s; the D-Bus API answers NotSupported to "
@@ -1129,40 +1175,8 @@ static int open_family(struct zcrxd_bindings *t)
 		t->family_missing_logged = true;
 		return 0;
 	}
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot open the zcrx generic netlink family: %s",
-			  strerror(-r));
+	if (r < 0)
 		return r;
-	}
-	r = zcrx_nl_open_events(nl, &events);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot subscribe to the zcrx events: %s", strerror(-r));
-		zcrx_nl_close(nl);
-		return r;
-	}
-	r = sd_event_add_io(t->event, &t->events_source, zcrx_nl_fd(events), EPOLLIN, on_events, t);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot watch the zcrx events: %s", strerror(-r));
-		zcrx_nl_close(events);
-		zcrx_nl_close(nl);
-		return r;
-	}
-	/*
-	 * The kernel sends a binding's unbound event (with its reason) before
-	 * the RTM_DELLINK of the device that took it down: read the events
-	 * first when both sockets are ready, or the link cache would see the
-	 * device gone first and the reason would be lost.
-	 */
-	r = sd_event_source_set_priority(t->events_source, SD_EVENT_PRIORITY_IMPORTANT);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot prioritise the zcrx events: %s", strerror(-r));
-		t->events_source = sd_event_source_disable_unref(t->events_source);
-		zcrx_nl_close(events);
-		zcrx_nl_close(nl);
-		return r;
-	}
-	t->nl = nl;
-	t->events = events;
 	if (t->family_missing_logged)
 		zcrxd_log(LOG_NOTICE, "zcrx generic netlink family found");
 	t->family_missing_logged = false;
@@ -1170,6 +1184,17 @@ static int open_family(struct zcrxd_bindings *t)
 	sync_from_dump(t);
 	zcrxd_log(LOG_INFO, "%zu binding(s) in the kernel", t->n_bindings);
 	return 0;
+}
+
+/* start_family() again, from a sample or a reload: nobody to return to. */
+static void retry_family(struct zcrxd_bindings *t)
+{
+	const char *step;
+	int r;
+
+	r = start_family(t, &step);
+	if (r < 0)
+		zcrxd_log(LOG_ERR, "cannot %s: %s", step, strerror(-r));
 }
 
 int zcrxd_bindings_new(struct zcrxd_bindings **ret, sd_event *event, const char *state_dir)
@@ -1203,27 +1228,25 @@ void *zcrxd_bindings_ops_userdata(const struct zcrxd_bindings *t)
 	return t->userdata;
 }
 
-int zcrxd_bindings_start(struct zcrxd_bindings *t)
+int zcrxd_bindings_start(struct zcrxd_bindings *t, const char **ret_step)
 {
 	int r;
 
+	*ret_step = "read the network links (rtnetlink)";
 	r = zcrx_links_open(&t->links, on_link_change, t);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot read the network links (rtnetlink): %s", strerror(-r));
+	if (r < 0)
 		return r;
-	}
+	*ret_step = "watch the network links";
 	r = sd_event_add_io(t->event, &t->links_source, zcrx_links_fd(t->links), EPOLLIN,
 			    on_links, t);
-	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot watch the network links: %s", strerror(-r));
+	if (r < 0)
 		return r;
-	}
 	/* The state directory is made by systemd (StateDirectory=); by hand
-	 * it may be missing. */
+	 * it may be missing.  Not fatal: only persisting needs it. */
 	if (mkdir(t->state_dir, 0755) < 0 && errno != EEXIST)
 		zcrxd_log(LOG_WARNING, "cannot create the state directory %s: %s; runtime "
 			  "bindings cannot be persisted", t->state_dir, strerror(errno));
-	return open_family(t);
+	return start_family(t, ret_step);
 }
 
 struct zcrxd_bindings *zcrxd_bindings_free(struct zcrxd_bindings *t)
@@ -1306,7 +1329,7 @@ void zcrxd_bindings_apply_config(struct zcrxd_bindings *t, struct zcrx_config *c
 			binding_update_params(b, true);
 
 	if (!t->nl && t->links)
-		open_family(t);
+		retry_family(t);
 	reconcile(t, reload);
 	TAILQ_FOREACH(b, &t->bindings, link) {
 		if (b->wanted)
@@ -1322,7 +1345,9 @@ void zcrxd_bindings_sample(struct zcrxd_bindings *t)
 	uint64_t now = now_ns(t);
 
 	if (!t->nl) {
-		if (!t->links || open_family(t) < 0 || !t->nl)
+		if (t->links)
+			retry_family(t);
+		if (!t->nl)
 			return;
 	} else if (sync_from_dump(t) < 0) {
 		return;

@@ -203,8 +203,11 @@ void zcrxd_bindings_set_ops(struct zcrxd_bindings *table, const struct zcrxd_bin
 /* The userdata given with the ops. */
 void *zcrxd_bindings_ops_userdata(const struct zcrxd_bindings *table);
 
-/* Link cache, then the family (absent: logged, retried each sample). */
-int zcrxd_bindings_start(struct zcrxd_bindings *table);
+/*
+ * Link cache, then the family (absent: logged, retried each sample).
+ * Returns 0 or a negative errno, with *ret_step naming what failed.
+ */
+int zcrxd_bindings_start(struct zcrxd_bindings *table, const char **ret_step);
 /* Runtime bindings from the state directory (problems are logged). */
 void zcrxd_bindings_load_state(struct zcrxd_bindings *table);
 /*

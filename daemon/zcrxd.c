@@ -349,8 +349,11 @@ int main(int argc, char **argv)
 	}
 	/* The kernel's view (dump), what was made over D-Bus before, what
 	 * the configuration declares: reconciled, nothing interrupted. */
-	if (zcrxd_bindings_start(d.bindings) < 0)
+	r = zcrxd_bindings_start(d.bindings, &step);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "cannot %s: %s", step, strerror(-r));
 		goto out;
+	}
 	zcrxd_bindings_load_state(d.bindings);
 	zcrxd_bindings_apply_config(d.bindings, config, false);
 	config = NULL;
