@@ -37,6 +37,7 @@ struct zcrxd_bindings {
 	sd_event *event;
 	char *state_dir;
 	struct zcrx_config *config;		/* NULL until the first apply */
+	struct zcrx_policy_params builtin_policy; /* while config is NULL */
 	struct zcrx_links *links;
 	sd_event_source *links_source;
 	struct zcrx_nl *nl;			/* NULL: no zcrx family (yet) */
@@ -174,18 +175,10 @@ static uint64_t now_ns(const struct zcrxd_bindings *t)
 	return usec * 1000ULL;
 }
 
+/* The configuration's policy; the built-in one before the first apply. */
 static const struct zcrx_policy_params *policy_defaults(const struct zcrxd_bindings *t)
 {
-	static struct zcrx_policy_params defaults;
-	static bool initialized;
-
-	if (t->config)
-		return &t->config->policy;
-	if (!initialized) {
-		zcrx_policy_params_default(&defaults);
-		initialized = true;
-	}
-	return &defaults;
+	return t->config ? &t->config->policy : &t->builtin_policy;
 }
 
 /* ---- the table ---- */
@@ -1204,6 +1197,7 @@ int zcrxd_bindings_new(struct zcrxd_bindings **ret, sd_event *event, const char 
 	if (!t)
 		return -ENOMEM;
 	t->event = sd_event_ref(event);
+	zcrx_policy_params_default(&t->builtin_policy);
 	t->state_dir = strdup(state_dir);
 	if (!t->state_dir) {
 		zcrxd_bindings_free(t);
