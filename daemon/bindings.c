@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "accounting.h"
 #include "bindings.h"
 #include "links.h"
 #include "state-file.h"
@@ -188,13 +189,6 @@ static uint64_t info_value(const struct zcrxd_binding *b, int attr)
 	return zcrx_binding_has(&b->info, attr) ? b->info.value[attr] : 0;
 }
 
-static double rate_of(const struct zcrx_rate_window *w)
-{
-	double v;
-
-	return zcrx_rate_get(w, &v) == 0 && v >= 0 ? v : 0;
-}
-
 static void binding_name(const struct zcrxd_bindings *t, int ifindex, const char *wanted_name,
 			 char name[static ZCRX_IFNAMSIZ])
 {
@@ -209,8 +203,8 @@ static void binding_refresh(struct zcrxd_binding *b)
 {
 	const struct zcrxd_bindings *t = b->table;
 	struct zcrxd_binding_props *p = &b->props;
+	struct zcrx_rx_shares shares;
 	const char *s;
-	double zc, copy, drop, total;
 
 	p->id = b->id;
 	p->nic_ifindex = info_value(b, ZCRX_A_BINDING_IFINDEX);
@@ -241,17 +235,15 @@ static void binding_refresh(struct zcrxd_binding *b)
 	p->rx_copybreak_packets = info_value(b, ZCRX_A_BINDING_RX_COPYBREAK_PACKETS);
 	p->rx_zerocopy_bytes = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_BYTES);
 	p->rx_copied_bytes = info_value(b, ZCRX_A_BINDING_RX_COPIED_BYTES);
-	p->posted_per_sec = rate_of(&b->posted);
-	p->filled_per_sec = rate_of(&b->filled);
-	p->returned_per_sec = rate_of(&b->returned);
-	p->starved_per_sec = rate_of(&b->starved);
-	zc = rate_of(&b->rx_zerocopy);
-	copy = rate_of(&b->rx_copy);
-	drop = rate_of(&b->rx_dropped);
-	total = zc + copy + drop;
-	p->zerocopy_share = total > 0 ? zc / total : 0;
-	p->copy_share = total > 0 ? copy / total : 0;
-	p->drop_share = total > 0 ? drop / total : 0;
+	p->posted_per_sec = zcrx_rate_or_zero(&b->posted);
+	p->filled_per_sec = zcrx_rate_or_zero(&b->filled);
+	p->returned_per_sec = zcrx_rate_or_zero(&b->returned);
+	p->starved_per_sec = zcrx_rate_or_zero(&b->starved);
+	zcrx_rx_shares_compute(zcrx_rate_or_zero(&b->rx_zerocopy), zcrx_rate_or_zero(&b->rx_copy),
+			       zcrx_rate_or_zero(&b->rx_dropped), &shares);
+	p->zerocopy_share = shares.zerocopy;
+	p->copy_share = shares.copy;
+	p->drop_share = shares.drop;
 }
 
 static void binding_publish(struct zcrxd_binding *b)
