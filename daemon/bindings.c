@@ -244,6 +244,13 @@ static void binding_refresh(struct zcrxd_binding *b)
 	p->zerocopy_share = shares.zerocopy;
 	p->copy_share = shares.copy;
 	p->drop_share = shares.drop;
+	p->policy_default_fallback = zcrx_fallback_to_string(b->params.default_fallback);
+	p->policy_starved_fallback = zcrx_fallback_to_string(b->params.starved_fallback);
+	p->policy_engage_starved_per_sec = b->params.engage_starved_per_sec;
+	p->policy_clear_starved_per_sec = b->params.clear_starved_per_sec;
+	p->policy_low_watermark = b->params.low_watermark;
+	p->policy_min_dwell_ms = b->params.min_dwell_ns / ZCRX_NSEC_PER_MSEC;
+	p->policy_window_ms = b->params.window_ns / ZCRX_NSEC_PER_MSEC;
 }
 
 static void binding_publish(struct zcrxd_binding *b)

@@ -141,6 +141,14 @@ struct zcrxd_binding_props {
 	double zerocopy_share;
 	double copy_share;
 	double drop_share;
+	/* The policy's parameters (config defaults + the binding's overrides). */
+	const char *policy_default_fallback;
+	const char *policy_starved_fallback;
+	uint64_t policy_engage_starved_per_sec;
+	uint64_t policy_clear_starved_per_sec;
+	uint32_t policy_low_watermark;
+	uint64_t policy_min_dwell_ms;
+	uint64_t policy_window_ms;
 };
 
 struct zcrxd_bindings;

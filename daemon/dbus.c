@@ -517,6 +517,13 @@ static const sd_bus_vtable binding_vtable[] = {
 	LIVE_PROP("ZerocopyShare", "d", get_double, zerocopy_share),
 	LIVE_PROP("CopyShare", "d", get_double, copy_share),
 	LIVE_PROP("DropShare", "d", get_double, drop_share),
+	LIVE_PROP("PolicyDefaultFallback", "s", get_static_string, policy_default_fallback),
+	LIVE_PROP("PolicyStarvedFallback", "s", get_static_string, policy_starved_fallback),
+	LIVE_PROP("PolicyEngageStarvedPerSec", "t", get_u64, policy_engage_starved_per_sec),
+	LIVE_PROP("PolicyClearStarvedPerSec", "t", get_u64, policy_clear_starved_per_sec),
+	LIVE_PROP("PolicyLowWatermark", "u", get_u32, policy_low_watermark),
+	LIVE_PROP("PolicyMinDwellMs", "t", get_u64, policy_min_dwell_ms),
+	LIVE_PROP("PolicyWindowMs", "t", get_u64, policy_window_ms),
 	SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("a{sv}", options), SD_BUS_NO_RESULT,
 				method_set, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("FallbackChanged",
@@ -561,6 +568,13 @@ static const struct live_prop live_props[] = {
 	LIVE("ZerocopyShare", 'd', zerocopy_share),
 	LIVE("CopyShare", 'd', copy_share),
 	LIVE("DropShare", 'd', drop_share),
+	LIVE("PolicyDefaultFallback", 's', policy_default_fallback),
+	LIVE("PolicyStarvedFallback", 's', policy_starved_fallback),
+	LIVE("PolicyEngageStarvedPerSec", 't', policy_engage_starved_per_sec),
+	LIVE("PolicyClearStarvedPerSec", 't', policy_clear_starved_per_sec),
+	LIVE("PolicyLowWatermark", 'u', policy_low_watermark),
+	LIVE("PolicyMinDwellMs", 't', policy_min_dwell_ms),
+	LIVE("PolicyWindowMs", 't', policy_window_ms),
 };
 
 #define N_LIVE_PROPS (sizeof(live_props) / sizeof(live_props[0]))
