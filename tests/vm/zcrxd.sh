@@ -51,6 +51,8 @@ write_conf "$DECLARED"
 bctl() { busctl --address="$A" --timeout=20 "$@"; }
 mgr() { bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager "$@"; }
 prop() { bctl get-property org.zcrx.zcrx1 "/org/zcrx/zcrx1/binding/$1" org.zcrx.zcrx1.Binding "$2"; }
+# props ID NAME...: the values on one line, "t 200 s \"copy\" ...".
+props() { id=$1; shift; bctl get-property org.zcrx.zcrx1 "/org/zcrx/zcrx1/binding/$id" org.zcrx.zcrx1.Binding "$@" | tr '\n' ' '; }
 field() { zcrx-nl get "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 # poll CMD...: up to 20 s
 poll() { n=0; until "$@" >/dev/null 2>&1; do [ $n -lt 200 ] || { "$@"; return 1; }; sleep 0.1; n=$((n+1)); done; }
@@ -75,6 +77,72 @@ check "Origin config" eq "$(prop $id1 Origin)" 's "config"'
 check "Nic, Macvtap, Queue, Fallback" sh -c "[ '$(prop $id1 Nic)' = 's \"$nic\"' ] && [ '$(prop $id1 Macvtap)' = 's \"mvt0\"' ] && [ '$(prop $id1 Queue)' = 'u 1' ] && [ '$(prop $id1 Fallback)' = 's \"copy\"' ]"
 check "GetManagedObjects has it" sh -c "busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.freedesktop.DBus.ObjectManager GetManagedObjects | grep -q 'binding/$id1'"
 
+# Introspection of a real binding object: the documented Binding
+# interface (tests/dbus/zcrxd-dbus.test checks zcrx-dbus(5) and
+# DBUS-API.md against the same list: keep the two equal).
+sort > /tmp/binding.expected <<EOF
+property Id u read
+property Nic s read
+property NicIfindex u read
+property Queue u read
+property Macvtap s read
+property MacvtapIfindex u read
+property Fallback s read
+property LowWatermark u read
+property State s read
+property PolicyLevel s read
+property Origin s read
+property BuffersPosted t read
+property BuffersFilled t read
+property BuffersReturned t read
+property BuffersInFlight t read
+property RxZerocopyPackets t read
+property RxCopyPackets t read
+property RxDroppedPackets t read
+property PinnedBytes t read
+property Copybreak u read
+property RxCopybreakPackets t read
+property RxZerocopyBytes t read
+property RxCopiedBytes t read
+property PostedPerSec d read
+property FilledPerSec d read
+property ReturnedPerSec d read
+property StarvedPerSec d read
+property ZerocopyShare d read
+property CopyShare d read
+property DropShare d read
+property PolicyDefaultFallback s read
+property PolicyStarvedFallback s read
+property PolicyEngageStarvedPerSec t read
+property PolicyClearStarvedPerSec t read
+property PolicyLowWatermark u read
+property PolicyMinDwellMs t read
+property PolicyWindowMs t read
+method Set a{sv}:options
+signal FallbackChanged s:old_fallback s:new_fallback s:reason
+signal StateChanged s:state
+EOF
+bctl introspect --xml-interface org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 > /tmp/binding.xml 2>&1
+awk '
+	function attr(n) {
+		if (!match($0, n "=\"[^\"]*\"")) return ""
+		return substr($0, RSTART + length(n) + 2, RLENGTH - length(n) - 3)
+	}
+	/<interface name=/ { iface = attr("name") }
+	iface != "org.zcrx.zcrx1.Binding" { next }
+	/<property / { print "property " attr("name") " " attr("type") " " attr("access") }
+	/<method name=|<signal name=/ {
+		kind = $0 ~ /<method/ ? "method" : "signal"; member = attr("name"); args = ""
+	}
+	/<arg / { args = args " " attr("type") ":" attr("name") }
+	/<\/method>|<\/signal>/ { print kind " " member args }
+' /tmp/binding.xml | sort > /tmp/binding.api
+check "introspection of binding $id1: the Binding interface as documented" \
+	diff -u /tmp/binding.expected /tmp/binding.api
+check "policy properties from zcrxd.conf (copy/drop, 200/20 per s, dwell 500, window 1000)" \
+	eq "$(props $id1 PolicyDefaultFallback PolicyStarvedFallback PolicyEngageStarvedPerSec PolicyClearStarvedPerSec PolicyLowWatermark PolicyMinDwellMs PolicyWindowMs)" \
+	's "copy" s "drop" t 200 t 20 u 0 t 500 t 1000 '
+
 # SIGKILL + restart: same binding adopted, nothing unbound.
 kill -9 $zpid; wait $zpid 2>/dev/null
 start_zcrxd
@@ -89,6 +157,7 @@ check "Bind over D-Bus" contains "/org/zcrx/zcrx1/binding/" "$out"
 id2=$(id_of 2)
 check "Bind reply is the new binding's path" eq "$out" "o \"/org/zcrx/zcrx1/binding/$id2\""
 check "runtime: Origin runtime, LowWatermark 4" sh -c "[ '$(prop $id2 Origin)' = 's \"runtime\"' ] && [ '$(prop $id2 LowWatermark)' = 'u 4' ]"
+check "runtime: its override in PolicyLowWatermark" eq "$(prop $id2 PolicyLowWatermark)" 'u 4'
 check "state file holds it" grep -q '"mvt1"' /var/lib/zcrx/bindings.json
 check "InterfacesAdded for it" poll grep -q "binding/$id2" /tmp/signals
 kill -9 $zpid; wait $zpid 2>/dev/null
@@ -109,6 +178,8 @@ check "Binding.Set fallback drop" bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1/bindi
 check "kernel fallback drop" eq "$(field $id2 fallback)" drop
 check "FallbackChanged copy -> drop (request)" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"request\"'"
 check "state file records fallback drop" grep -q '"fallback": "drop"' /var/lib/zcrx/bindings.json
+check "PolicyDefaultFallback drop after Set" eq "$(prop $id2 PolicyDefaultFallback)" 's "drop"'
+check "PropertiesChanged names PolicyDefaultFallback" poll grep -q '"PolicyDefaultFallback"' /tmp/signals
 
 # Starvation on binding 1: frames without posted buffers -> copy fallback.
 # zcrxctl monitor follows the daemon's signals meanwhile.
