@@ -66,6 +66,21 @@ eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
 id_of() { zcrx-nl dump | grep " queue=$1 " | sed -n 's/^id=\([0-9]*\) .*/\1/p'; }
 dump_count() { zcrx-nl dump | grep -c '^id='; }
 ifidx() { cat /sys/class/net/$1/ifindex; }
+# json_value JSON ID KEY: KEY of binding ID in zcrxctl -j show/stats output.
+json_value() {
+	printf '%s' "$1" | tr -d '\n ' | sed 's/},{/}\
+{/g' | grep "\"id\":$2[,}]" | sed -n "s/.*\"$3\":\([^,}]*\).*/\1/p"
+}
+# text_value TEXT ID LINE WORD: the number after WORD on the LINE line
+# ("rx-packets", "buffers") of binding ID in zcrxctl stats output.
+text_value() {
+	printf '%s\n' "$1" | awk -v head="binding $2:" -v line="$3" -v word="$4" '
+		$1 " " $2 == head { on = 1; next }
+		$1 == "binding" { on = 0 }
+		on && $1 == line { for (i = 2; i < NF; i++) if ($i == word) print $(i + 1) }'
+}
+# positive N: N is a number above 0.
+positive() { case $1 in ''|*[!0-9]*) echo "not a count: '$1'"; return 1 ;; esac; [ "$1" -gt 0 ] || { echo "got 0"; return 1; }; }
 
 start_zcrxd
 check "zcrxd starts and owns org.zcrx.zcrx1" poll has_name
@@ -191,6 +206,13 @@ sleep 1
 ip netns exec peer tapframe send "$peer" "$mac0" 200 8000 7 &
 sender_pid=$!
 check "RxCopyPackets counted" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopyPackets)\" != 't 0' ]"
+# zcrxctl stats while the frames flow: the counters it shows moved.
+stats=$(zcrxctl --address "$A" stats 2>&1)
+jstats=$(zcrxctl --address "$A" -j stats 2>&1)
+check "zcrxctl stats under traffic: rx-packets copy > 0 for binding $id1" \
+	positive "$(text_value "$stats" $id1 rx-packets copy)"
+check "zcrxctl -j stats under traffic: rx-copy-packets > 0 for binding $id1" \
+	positive "$(json_value "$jstats" $id1 rx-copy-packets)"
 check "policy engages drop (starved)" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=drop'"
 check "FallbackChanged starved" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"starved\"'"
 check "transition logged" poll grep -q "fallback copy -> drop (starved" /tmp/zcrxd.log
@@ -213,6 +235,26 @@ check "BuffersPosted 8, BuffersInFlight 8" poll sh -c "[ \"\$(busctl --address='
 check "PropertiesChanged emitted" grep -q 'PropertiesChanged' /tmp/signals
 check "Copybreak 256, the kernel's default" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding Copybreak)\" = 'u 256' ]"
 check "RxCopiedBytes is a counter" poll sh -c "busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopiedBytes | grep -q '^t [0-9]'"
+
+# Six 1000-byte frames (above the copybreak) land in six of the 8 posted
+# buffers: zcrxctl shows them zero-copy.
+zc_before=$(field $id1 rx_zerocopy)
+zc_want=$((zc_before + 6))
+ip netns exec peer tapframe send "$peer" "$mac0" 1000 6 11
+kernel_zerocopy_is() { eq "$(field $id1 rx_zerocopy)" "$1"; }
+bus_zerocopy_is() { eq "$(prop $id1 RxZerocopyPackets)" "t $1"; }
+check "6 frames delivered zero-copy (kernel: rx_zerocopy $zc_want)" poll kernel_zerocopy_is $zc_want
+check "RxZerocopyPackets $zc_want on the bus" poll bus_zerocopy_is $zc_want
+stats=$(zcrxctl --address "$A" stats 2>&1)
+jstats=$(zcrxctl --address "$A" -j stats 2>&1)
+check "zcrxctl stats: buffers posted > 0 for binding $id1" \
+	positive "$(text_value "$stats" $id1 buffers posted)"
+check "zcrxctl stats: rx-packets zerocopy $zc_want" \
+	eq "$(text_value "$stats" $id1 rx-packets zerocopy)" $zc_want
+check "zcrxctl -j stats: rx-zerocopy-packets $zc_want" \
+	eq "$(json_value "$jstats" $id1 rx-zerocopy-packets)" $zc_want
+check "zcrxctl -j stats: rx-zerocopy-bytes > 0" \
+	positive "$(json_value "$jstats" $id1 rx-zerocopy-bytes)"
 
 # A binding made outside zcrxd: visible, Origin kernel, left alone.
 id3=$(zcrx-nl bind "$nic" 3 mvt2 | sed -n 's/^id=//p')
@@ -250,6 +292,15 @@ out=$(zcrxctl --address "$A" bind "$nic" queue 3 macvtap mvt1 2>&1)
 rc=$?
 check "zcrxctl bind refused by the kernel: exit 2" eq "$rc" 2
 check "zcrxctl shows the kernel's text" contains "queue-id: queue already bound" "$out"
+out=$(zcrxctl --address "$A" bind "$nic" queue 2 macvtap mvt1 2>&1)
+rc=$?
+check "zcrxctl bind $nic queue 2 macvtap mvt1: exit 0" eq "$rc" 0
+id4=$(id_of 2)
+check "the kernel's dump has it: queue 2 -> mvt1" \
+	sh -c "zcrx-nl dump | grep -q '^id=$id4 .* queue=2 macvtap=$(ifidx mvt1) '"
+check "zcrxctl bind prints the new binding" contains "binding $id4: nic $nic" "$out"
+check "made over D-Bus: Origin runtime, saved" \
+	sh -c "[ '$(prop $id4 Origin)' = 's \"runtime\"' ] && grep -q '\"mvt1\"' /var/lib/zcrx/bindings.json"
 
 # Exit: the kernel keeps its bindings.
 before=$(dump_count)
