@@ -1,11 +1,14 @@
 #!/bin/sh
 # zcrxd against the real zcrx family on netdevsim, on a private system bus:
-# a declared binding made at start, SIGKILL + restart adopting what the
-# kernel has, runtime bindings over D-Bus persisted, kernel refusals with
-# their extack, Set, the policy driving copy -> drop under starvation and
-# back, kernel events as StateChanged, a foreign binding left alone,
-# reload and SIGHUP, a macvtap coming back, zcrxctl show/stats, and the
-# kernel keeping its bindings when zcrxd exits.
+# a declared binding made at start, the Binding interface introspected as
+# documented with its policy properties, SIGKILL + restart adopting what
+# the kernel has, runtime bindings over D-Bus persisted, kernel refusals
+# with their extack, Set, the policy driving copy -> drop under starvation
+# and back, zcrxctl stats under traffic (copied, then zero-copy frames;
+# printed as "# " lines for tools/demo), kernel events as StateChanged, a
+# foreign binding left alone, reload and SIGHUP, a macvtap coming back,
+# zcrxctl bind seen in the kernel's dump and refused with the kernel's
+# text, and the kernel keeping its bindings when zcrxd exits.
 . /zcrx/tests/lib.sh
 
 nsim_create
@@ -81,12 +84,16 @@ text_value() {
 }
 # positive N: N is a number above 0.
 positive() { case $1 in ''|*[!0-9]*) echo "not a count: '$1'"; return 1 ;; esac; [ "$1" -gt 0 ] || { echo "got 0"; return 1; }; }
+# show_output TITLE CMD...: CMD's output as TAP comments, for the console.
+show_output() { echo "# ---- $1"; shift; "$@" 2>&1 | sed 's/^/#   /'; }
 
 start_zcrxd
 check "zcrxd starts and owns org.zcrx.zcrx1" poll has_name
 zcrx-nl dump
 id1=$(id_of 1)
 check "declared binding made at start ($nic queue 1 -> mvt0)" test -n "$id1"
+show_output "zcrxd.conf, and zcrxd making the binding it declares" \
+	sh -c "cat /etc/zcrx/zcrxd.conf; grep 'bound binding' /tmp/zcrxd.log"
 check "ListBindings lists it" sh -c "busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager ListBindings | grep -q '/org/zcrx/zcrx1/binding/$id1'"
 check "Origin config" eq "$(prop $id1 Origin)" 's "config"'
 check "Nic, Macvtap, Queue, Fallback" sh -c "[ '$(prop $id1 Nic)' = 's \"$nic\"' ] && [ '$(prop $id1 Macvtap)' = 's \"mvt0\"' ] && [ '$(prop $id1 Queue)' = 'u 1' ] && [ '$(prop $id1 Fallback)' = 's \"copy\"' ]"
@@ -213,6 +220,8 @@ check "zcrxctl stats under traffic: rx-packets copy > 0 for binding $id1" \
 	positive "$(text_value "$stats" $id1 rx-packets copy)"
 check "zcrxctl -j stats under traffic: rx-copy-packets > 0 for binding $id1" \
 	positive "$(json_value "$jstats" $id1 rx-copy-packets)"
+show_output "zcrxctl stats, frames flowing to $nic queue 1 with no guest buffer posted" \
+	printf '%s\n' "$stats"
 check "policy engages drop (starved)" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=drop'"
 check "FallbackChanged starved" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"starved\"'"
 check "transition logged" poll grep -q "fallback copy -> drop (starved" /tmp/zcrxd.log
@@ -255,6 +264,9 @@ check "zcrxctl -j stats: rx-zerocopy-packets $zc_want" \
 	eq "$(json_value "$jstats" $id1 rx-zerocopy-packets)" $zc_want
 check "zcrxctl -j stats: rx-zerocopy-bytes > 0" \
 	positive "$(json_value "$jstats" $id1 rx-zerocopy-bytes)"
+show_output "zcrxctl show" zcrxctl --address "$A" show
+show_output "zcrxctl stats, after 6 frames of 1000 bytes went into posted buffers" \
+	printf '%s\n' "$stats"
 
 # A binding made outside zcrxd: visible, Origin kernel, left alone.
 id3=$(zcrx-nl bind "$nic" 3 mvt2 | sed -n 's/^id=//p')
