@@ -69,6 +69,7 @@ static const char *const event_names[] = {
 struct binding_attr {
 	const char *name;		/* as in the YNL spec */
 	bool is_uint;			/* YNL "uint": 4 or 8 bytes; else u32 */
+	bool is_u8;			/* a u8 (a 0/1 setting) */
 	const char *const *value_names;	/* an enum's names, indexed by value */
 	size_t value_count;
 };
@@ -96,6 +97,7 @@ static const struct binding_attr binding_attrs[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_RX_COPIED_BYTES] = { .name = "rx-copied-bytes", .is_uint = true },
 	[ZCRX_A_BINDING_COPYBREAK] = { .name = "copybreak" },
 	[ZCRX_A_BINDING_RX_COPYBREAK_PACKETS] = { .name = "rx-copybreak-packets", .is_uint = true },
+	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = { .name = "unbind-on-vhost-gone", .is_u8 = true },
 };
 
 /**
@@ -151,11 +153,17 @@ static void error_reset(struct zcrx_nl_error *error)
 	error->missing_attr = -1;
 }
 
-/* YNL "uint" (NLA_UINT): 4 bytes when the value fits, else 8. */
+/* YNL "uint" (NLA_UINT): 4 bytes when the value fits, else 8; u8 settings. */
 static int binding_attr_value(int type, const struct nlattr *attr, uint64_t *value)
 {
 	uint16_t len = mnl_attr_get_payload_len(attr);
 
+	if (binding_attrs[type].is_u8) {
+		if (len != sizeof(uint8_t))
+			return -EBADMSG;
+		*value = mnl_attr_get_u8(attr);
+		return 0;
+	}
 	if (len == sizeof(uint32_t))
 		*value = mnl_attr_get_u32(attr);
 	else if (len == sizeof(uint64_t) && binding_attrs[type].is_uint)
@@ -714,9 +722,16 @@ uint32_t zcrx_nl_events_group(const struct zcrx_nl *nl)
 static void put_binding_attrs(struct nlmsghdr *nlh, const struct zcrx_binding_info *request,
 			      const int *attrs, size_t count)
 {
-	for (size_t i = 0; i < count; i++)
-		if (zcrx_binding_has(request, attrs[i]))
-			mnl_attr_put_u32(nlh, attrs[i], (uint32_t)request->value[attrs[i]]);
+	for (size_t i = 0; i < count; i++) {
+		uint64_t value = request->value[attrs[i]];
+
+		if (!zcrx_binding_has(request, attrs[i]))
+			continue;
+		if (binding_attrs[attrs[i]].is_u8)
+			mnl_attr_put_u8(nlh, attrs[i], (uint8_t)value);
+		else
+			mnl_attr_put_u32(nlh, attrs[i], (uint32_t)value);
+	}
 }
 
 static int binding_reply_cb(const struct nlmsghdr *nlh, void *data)
@@ -727,8 +742,8 @@ static int binding_reply_cb(const struct nlmsghdr *nlh, void *data)
 /**
  * zcrx_nl_bind() - bind a NIC queue to a macvtap device
  * @nl: a request context
- * @request: the ifindex, queue-id, macvtap-ifindex, fallback and
- *	low-watermark it has are sent; the kernel refuses a request
+ * @request: the ifindex, queue-id, macvtap-ifindex, fallback,
+ *	low-watermark, copybreak and unbind-on-vhost-gone it has are sent; the kernel refuses a request
  *	without one of the first three, and defaults the others
  * @id: set to the new binding's id
  *
@@ -741,6 +756,7 @@ int zcrx_nl_bind(struct zcrx_nl *nl, const struct zcrx_binding_info *request, ui
 		ZCRX_A_BINDING_IFINDEX, ZCRX_A_BINDING_QUEUE_ID,
 		ZCRX_A_BINDING_MACVTAP_IFINDEX, ZCRX_A_BINDING_FALLBACK,
 		ZCRX_A_BINDING_LOW_WATERMARK, ZCRX_A_BINDING_COPYBREAK,
+		ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
 	};
 	struct nlmsghdr *nlh = zcrx_request_start(nl, ZCRX_CMD_BIND, NLM_F_ACK);
 	struct zcrx_binding_info reply = { 0 };
@@ -769,15 +785,16 @@ int zcrx_nl_unbind(struct zcrx_nl *nl, uint32_t id)
  * zcrx_nl_set() - change a binding's fallback and low watermark
  * @nl: a request context
  * @id: the binding
- * @changes: the fallback, low-watermark and copybreak it has are sent; the rest of
- *	its attributes are ignored
+ * @changes: the fallback, low-watermark, copybreak and unbind-on-vhost-gone
+ *	it has are sent; the rest of its attributes are ignored
  *
  * Return: as zcrx_nl_bind().
  */
 int zcrx_nl_set(struct zcrx_nl *nl, uint32_t id, const struct zcrx_binding_info *changes)
 {
 	static const int attrs[] = { ZCRX_A_BINDING_FALLBACK, ZCRX_A_BINDING_LOW_WATERMARK,
-				     ZCRX_A_BINDING_COPYBREAK };
+				     ZCRX_A_BINDING_COPYBREAK,
+				     ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE };
 	struct nlmsghdr *nlh = zcrx_request_start(nl, ZCRX_CMD_SET, NLM_F_ACK);
 
 	mnl_attr_put_u32(nlh, ZCRX_A_BINDING_ID, id);

@@ -193,6 +193,34 @@ check "unbind" zcrx-nl unbind "$id"
 check "the unbound queue still delivers to the guest, by copy" \
 	guest_rx 1000 200 8
 
+# unbind-on-vhost-gone: every binding above outlived its guests' vhost-net
+# devices (the default); one made to end with its user ends when the
+# guest closes /dev/vhost-net, with reason vhost-gone.
+no_bindings() { test -z "$(zcrx-nl dump)"; }
+# ended_with_vhost: binding $id's unbound event says vhost-gone and that
+# frames had landed in place.
+ended_with_vhost() {
+	awk -v e="event=unbound id=$id " '
+		index($0, e) && / reason=vhost-gone / {
+			for (i = 1; i <= NF; i++)
+				if ($i ~ /^rx_zerocopy=/) { sub("rx_zerocopy=", "", $i); ok = $i > 0 }
+		}
+		END { exit !ok }' /tmp/events
+}
+id=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 unbind-on-vhost-gone | sed -n 's/^id=//p')
+check "bind with unbind-on-vhost-gone" test -n "$id"
+check "get shows unbind_on_vhost_gone 1" field_is unbind_on_vhost_gone 1
+check "set unbind-on-vhost-gone 0" zcrx-nl set "$id" unbind-on-vhost-gone 0
+check "200 frames reach a guest" guest_rx 1000 200 21
+check "its vhost-net released, the binding stays (set to 0)" \
+	field_is unbind_on_vhost_gone 0
+check "set unbind-on-vhost-gone 1" zcrx-nl set "$id" unbind-on-vhost-gone 1
+check "200 frames reach the next guest" guest_rx 1000 200 22
+check "its vhost-net released, the binding ended" eventually no_bindings
+check "with an unbound event: reason vhost-gone, frames had landed in place" \
+	eventually ended_with_vhost
+check "and nothing stays pinned" pinned_released
+
 # Devices going away under traffic with guest buffers posted: the binding
 # ends, vhost gets its buffers back and unpins every page while the guest
 # still runs (the debug kernel also checks for leaks and misuse).

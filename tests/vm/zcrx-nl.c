@@ -3,9 +3,11 @@
  * zcrx-nl: drive the zcrx generic netlink family from the test VM.
  *
  *   zcrx-nl bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]
+ *		  [unbind-on-vhost-gone]
  *				prints id=N
  *   zcrx-nl unbind ID
  *   zcrx-nl set ID [fallback copy|drop] [watermark N] [copybreak N]
+ *		  [unbind-on-vhost-gone 0|1]
  *   zcrx-nl get ID		one line of key=value pairs
  *   zcrx-nl dump		one such line per binding
  *   zcrx-nl events MS [COUNT]	prints "ready" once subscribed, then one
@@ -13,7 +15,9 @@
  *				without one or COUNT arrived
  *   zcrx-nl control NIC MACVTAP OTHER_NIC OTHER_MACVTAP NOSUPPORT_NIC
  *		     NOSUPPORT_MACVTAP
- *				TAP test of the control plane
+ *				TAP test of the control plane; it attaches
+ *				an XDP program to OTHER_NIC and an AF_XDP
+ *				socket to one of its queues for a while
  *
  * IFNAME and MACVTAP are interface names (or ifindexes, to provoke
  * ENODEV).  Everything goes to stdout; exit 0 on success, 1 on failure,
@@ -38,10 +42,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <linux/if_xdp.h>
 #include <linux/zcrx.h>
 
 #include "daemon/zcrx-netlink.h"
@@ -78,6 +88,7 @@ static const char *const binding_keys[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_RX_COPIED_BYTES] = "rx_copied_bytes",
 	[ZCRX_A_BINDING_COPYBREAK] = "copybreak",
 	[ZCRX_A_BINDING_RX_COPYBREAK_PACKETS] = "rx_copybreak",
+	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = "unbind_on_vhost_gone",
 };
 
 static const char *attr_name(int attr, char *buf, size_t size)
@@ -580,6 +591,156 @@ static void control_bind_refusals(struct control *c)
 	check_dump(c, 1, "dump still lists exactly the one binding after the refusals");
 }
 
+/* ---- other owners of a queue: an XDP program, an AF_XDP socket ---- */
+
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+#define XSK_FRAMES 64
+#define XSK_FRAME_SIZE 4096
+
+static int bpf(int cmd, union bpf_attr *attr)
+{
+	return (int)syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/*
+ * Attach an XDP program that passes every frame to IFINDEX, in generic
+ * mode so that any driver takes it.  Return: a bpf_link fd (closing it
+ * detaches the program) or a negative errno.
+ */
+static int xdp_pass_attach(uint32_t ifindex)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	int prog_fd, link_fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_XDP;
+	attr.insns = (uintptr_t)insns;
+	attr.insn_cnt = ARRAY_SIZE(insns);
+	attr.license = (uintptr_t)"GPL";
+	prog_fd = bpf(BPF_PROG_LOAD, &attr);
+	if (prog_fd < 0)
+		return -errno;
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.target_ifindex = ifindex;
+	attr.link_create.attach_type = BPF_XDP;
+	attr.link_create.flags = XDP_FLAGS_SKB_MODE;
+	link_fd = bpf(BPF_LINK_CREATE, &attr);
+	err = errno;
+	close(prog_fd);		/* the link keeps the program */
+	return link_fd < 0 ? -err : link_fd;
+}
+
+struct xsk {
+	int fd;
+	void *umem;
+};
+
+/*
+ * Bind an AF_XDP socket in copy mode to QUEUE of IFINDEX: the queue's
+ * pool is registered on the device (xsk_reg_pool_at_qid()) as for a
+ * zero-copy socket, which is what zcrx must not take.
+ */
+static int xsk_open(uint32_t ifindex, uint32_t queue, struct xsk *xsk)
+{
+	const size_t len = XSK_FRAMES * XSK_FRAME_SIZE;
+	struct sockaddr_xdp addr = {
+		.sxdp_family = AF_XDP,
+		.sxdp_flags = XDP_COPY,
+		.sxdp_ifindex = ifindex,
+		.sxdp_queue_id = queue,
+	};
+	struct xdp_umem_reg reg = { .len = len, .chunk_size = XSK_FRAME_SIZE };
+	int ring = XSK_FRAMES;
+	int err;
+
+	xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (xsk->fd < 0)
+		return -errno;
+	xsk->umem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (xsk->umem == MAP_FAILED) {
+		err = -errno;
+		goto err_close;
+	}
+	reg.addr = (uintptr_t)xsk->umem;
+	if (setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)) ||
+	    setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_FILL_RING, &ring, sizeof(ring)) ||
+	    setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &ring, sizeof(ring)) ||
+	    setsockopt(xsk->fd, SOL_XDP, XDP_RX_RING, &ring, sizeof(ring)) ||
+	    bind(xsk->fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		err = -errno;
+		goto err_unmap;
+	}
+	return 0;
+
+err_unmap:
+	munmap(xsk->umem, len);
+err_close:
+	close(xsk->fd);
+	return err;
+}
+
+static void xsk_close(struct xsk *xsk)
+{
+	close(xsk->fd);
+	munmap(xsk->umem, XSK_FRAMES * XSK_FRAME_SIZE);
+}
+
+/* Bind QUEUE of the other NIC to its macvtap, expecting WANT (0 or an errno). */
+static void bind_other_queue(struct control *c, uint32_t queue, int want, const char *text,
+			     const char *desc)
+{
+	struct zcrx_binding_info req = bind_request(c->other_nic, queue, c->other_macvtap, OMIT);
+	uint32_t id = 0;
+	int ret;
+
+	ret = zcrx_nl_bind(c->nl, &req, &id);
+	if (want)
+		check_refusal(&c->tap, ret, zcrx_nl_last_error(c->nl), want, text, desc);
+	else
+		check_success(&c->tap, ret, zcrx_nl_last_error(c->nl), desc);
+	if (ret == 0 && zcrx_nl_unbind(c->nl, id) < 0)
+		tap_diag("could not undo binding id=%u", id);
+}
+
+/* Case 6b: a queue another owner holds is refused until that owner goes. */
+static void control_owned_queues(struct control *c)
+{
+	struct xsk xsk = { .fd = -1 };
+	int link_fd, ret;
+
+	link_fd = xdp_pass_attach(c->other_nic);
+	if (tap_check(&c->tap, link_fd >= 0, "an XDP program attaches to the other NIC")) {
+		bind_other_queue(c, 0, EBUSY, "ifindex: NIC runs an XDP program",
+				 "bind a queue of a NIC running XDP: EBUSY");
+		close(link_fd);
+		bind_other_queue(c, 0, 0, NULL, "with the XDP program gone, that bind succeeds");
+	} else {
+		tap_diag("got: %s", strerror(-link_fd));
+	}
+
+	ret = xsk_open(c->other_nic, 1, &xsk);
+	if (tap_check(&c->tap, ret == 0, "an AF_XDP socket binds to queue 1 of the other NIC")) {
+		bind_other_queue(c, 1, EBUSY, "queue-id: queue owned by an AF_XDP socket",
+				 "bind a queue an AF_XDP socket holds: EBUSY");
+		bind_other_queue(c, 2, 0, NULL, "the NIC's next queue still binds");
+		xsk_close(&xsk);
+		bind_other_queue(c, 1, 0, NULL, "with the AF_XDP socket gone, queue 1 binds");
+	} else {
+		tap_diag("got: %s", strerror(-ret));
+	}
+	check_dump(c, 1, "dump lists exactly the one binding after the owned queues");
+}
+
 /* Case 7. */
 static void control_no_such_binding(struct control *c)
 {
@@ -747,6 +908,7 @@ static int run_control(struct control *c)
 		check_dump(c, 1, "dump lists exactly the one binding");
 		control_set(c);
 		control_bind_refusals(c);
+		control_owned_queues(c);
 		control_no_such_binding(c);
 		control_unprivileged(c);
 		control_unbind(c);
@@ -761,9 +923,11 @@ static int run_control(struct control *c)
 
 static void print_usage(void)
 {
-	printf("usage: " PROG " bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]\n"
+	printf("usage: " PROG " bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]"
+	       " [unbind-on-vhost-gone]\n"
 	       "       " PROG " unbind ID\n"
-	       "       " PROG " set ID [fallback copy|drop] [watermark N] [copybreak N]\n"
+	       "       " PROG " set ID [fallback copy|drop] [watermark N] [copybreak N]"
+	       " [unbind-on-vhost-gone 0|1]\n"
 	       "       " PROG " get ID\n"
 	       "       " PROG " dump\n"
 	       "       " PROG " events MS [COUNT]\n"
@@ -838,7 +1002,7 @@ static int cmd_bind(int argc, char **argv)
 	int next = 3;
 	int ret;
 
-	if (argc < 3 || argc > 6 || parse_u32(argv[1], &queue_id) < 0)
+	if (argc < 3 || argc > 7 || parse_u32(argv[1], &queue_id) < 0)
 		return usage_error();
 	if (next < argc && parse_fallback(argv[next], &value) == 0) {
 		zcrx_binding_set(&req, ZCRX_A_BINDING_FALLBACK, value);
@@ -850,6 +1014,10 @@ static int cmd_bind(int argc, char **argv)
 	}
 	if (next < argc && parse_u32(argv[next], &value) == 0) {
 		zcrx_binding_set(&req, ZCRX_A_BINDING_COPYBREAK, value);
+		next++;
+	}
+	if (next < argc && !strcmp(argv[next], "unbind-on-vhost-gone")) {
+		zcrx_binding_set(&req, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, 1);
 		next++;
 	}
 	if (next != argc)
@@ -916,6 +1084,9 @@ static int cmd_set(int argc, char **argv)
 			ret = parse_u32(argv[i + 1], &value);
 		} else if (!strcmp(argv[i], "copybreak")) {
 			attr = ZCRX_A_BINDING_COPYBREAK;
+			ret = parse_u32(argv[i + 1], &value);
+		} else if (!strcmp(argv[i], "unbind-on-vhost-gone")) {
+			attr = ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE;
 			ret = parse_u32(argv[i + 1], &value);
 		} else {
 			return usage_error();

@@ -120,6 +120,7 @@ void zcrx_binding_put(struct zcrx_binding *binding);
 int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf);
 void zcrx_commit_rx_buffers(struct zcrx_binding *binding);
 void zcrx_flush_rx_buffers(struct zcrx_binding *binding);
+void zcrx_owner_gone(struct zcrx_binding *binding);
 struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb);
 void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes);
 void zcrx_buf_release(struct zcrx_buf *buf, bool filled);
@@ -147,6 +148,7 @@ static inline int zcrx_post_rx_buffer(struct zcrx_binding *binding,
 static inline void zcrx_commit_rx_buffers(struct zcrx_binding *binding) {}
 
 static inline void zcrx_flush_rx_buffers(struct zcrx_binding *binding) {}
+static inline void zcrx_owner_gone(struct zcrx_binding *binding) {}
 
 static inline struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb)
 {

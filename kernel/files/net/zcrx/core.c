@@ -29,7 +29,16 @@ static u32 zcrx_next_id;
 
 #define ZCRX_STAT(field) offsetof(struct zcrx_pcpu_stats, field)
 
-/* Counters move in any context: NAPI, the poster, whoever frees an skb. */
+/**
+ * zcrx_stat_add() - add to one of a binding's per-CPU counters
+ * @binding: the binding
+ * @field: offset of the counter in &struct zcrx_pcpu_stats (ZCRX_STAT())
+ * @delta: amount to add; negative to take back a count (a failed post)
+ *
+ * Counters move in any context: NAPI, the poster, whoever frees an skb.
+ *
+ * Context: any; does not sleep.
+ */
 static void zcrx_stat_add(struct zcrx_binding *binding, size_t field,
 			  s64 delta)
 {
@@ -70,6 +79,17 @@ void zcrx_binding_put(struct zcrx_binding *binding)
 }
 EXPORT_SYMBOL_GPL(zcrx_binding_put);
 
+/**
+ * zcrx_queue_event() - have an event multicast from process context
+ * @binding: the binding
+ * @event: the ZCRX_EV_* to send
+ *
+ * Events arise on the post and receive paths, which cannot take RTNL;
+ * zcrx_event_work() sends them.  The queued work holds a reference on
+ * @binding.  Nothing is scheduled once unbinding started.
+ *
+ * Context: the post or receive path; does not sleep.
+ */
 static void zcrx_queue_event(struct zcrx_binding *binding,
 			     enum zcrx_event event)
 {
@@ -81,6 +101,15 @@ static void zcrx_queue_event(struct zcrx_binding *binding,
 		zcrx_binding_put(binding);
 }
 
+/**
+ * zcrx_event_work() - multicast a binding's queued events
+ * @work: &zcrx_binding.event_work
+ *
+ * Sends each pending ZCRX_EV_* as its ZCRX_CMD_*_NTF, unless the binding
+ * was unbound meanwhile, then drops the reference zcrx_queue_event() took.
+ *
+ * Context: process context (system workqueue); takes RTNL.
+ */
 static void zcrx_event_work(struct work_struct *work)
 {
 	static const u32 event_cmd[ZCRX_EV_COUNT] = {
@@ -184,15 +213,30 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 }
 EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_read);
 
+/**
+ * zcrx_is_macvtap() - is a device a macvtap device?
+ * @dev: the device
+ *
+ * A macvtap is a macvlan of link kind "macvtap": only its tap queues have
+ * readers (vhost-net) that post buffers.
+ *
+ * Return: true for a macvtap device.
+ */
 static bool zcrx_is_macvtap(const struct net_device *dev)
 {
 	return netif_is_macvlan(dev) && dev->rtnl_link_ops &&
 	       !strcmp(dev->rtnl_link_ops->kind, "macvtap");
 }
 
-/*
- * Under RCU or RTNL: the live binding of @dev, or NULL.  Bindings are
- * freed after a grace period, and unbound only under RTNL.
+/**
+ * zcrx_binding_by_macvtap_rcu() - the live binding of a macvtap device
+ * @dev: the macvtap device
+ *
+ * No reference is taken: bindings are freed after a grace period, and
+ * unbound only under RTNL.
+ *
+ * Context: RCU read-side critical section or RTNL.
+ * Return: the live binding of @dev, or NULL (also while it unbinds).
  */
 static struct zcrx_binding *zcrx_binding_by_macvtap_rcu(const struct net_device *dev)
 {
@@ -256,24 +300,28 @@ void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes)
 }
 EXPORT_SYMBOL_GPL(zcrx_count_copied_bytes);
 
-/* Refuse a queue that cannot be ours; the extack names the attribute. */
-static int zcrx_check_queue(struct net_device *nic, u32 queue,
-			    struct net_device *macvtap,
-			    struct netlink_ext_ack *extack)
+/**
+ * zcrx_check_rxq() - refuse a NIC receive queue that cannot be ours
+ * @nic: the NIC
+ * @queue: its receive queue
+ * @extack: names the attribute at fault
+ *
+ * A queue is ours to take when the driver supports zero-copy receive and
+ * nobody else owns the queue: no binding, no XDP program on the NIC, no
+ * AF_XDP socket and no memory provider (devmem) on the queue.  Exposed
+ * to KUnit, which gives a fake NIC owners no test NIC can have.
+ *
+ * Context: RTNL.
+ * Return: 0, -EINVAL (out of range), -EOPNOTSUPP or -EBUSY.
+ */
+VISIBLE_IF_KUNIT int zcrx_check_rxq(struct net_device *nic, u32 queue,
+				    struct netlink_ext_ack *extack)
 {
 	struct netdev_rx_queue *rxq;
 
 	if (queue >= nic->real_num_rx_queues) {
 		NL_SET_ERR_MSG_FMT(extack, "queue-id: out of range (%s has %u RX queues)",
 				   nic->name, nic->real_num_rx_queues);
-		return -EINVAL;
-	}
-	if (!zcrx_is_macvtap(macvtap)) {
-		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not a macvtap device");
-		return -EINVAL;
-	}
-	if (macvlan_dev_real_dev(macvtap) != nic) {
-		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not stacked on this NIC");
 		return -EINVAL;
 	}
 	if (!nic->zcrx_ops) {
@@ -285,10 +333,6 @@ static int zcrx_check_queue(struct net_device *nic, u32 queue,
 		NL_SET_ERR_MSG(extack, "queue-id: queue already bound");
 		return -EBUSY;
 	}
-	if (zcrx_binding_by_macvtap_rcu(macvtap)) {
-		NL_SET_ERR_MSG(extack, "macvtap-ifindex: macvtap already bound");
-		return -EBUSY;
-	}
 	if (dev_xdp_prog_count(nic)) {
 		NL_SET_ERR_MSG(extack, "ifindex: NIC runs an XDP program");
 		return -EBUSY;
@@ -297,13 +341,62 @@ static int zcrx_check_queue(struct net_device *nic, u32 queue,
 		NL_SET_ERR_MSG(extack, "queue-id: queue owned by an AF_XDP socket");
 		return -EBUSY;
 	}
-	if (rxq->mp_params.mp_priv) {
+	if (rxq->mp_params.mp_priv || rxq->mp_params.mp_ops) {
 		NL_SET_ERR_MSG(extack, "queue-id: queue has a memory provider");
 		return -EBUSY;
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(zcrx_check_rxq);
 
+/**
+ * zcrx_check_queue() - refuse a binding request that cannot be honoured
+ * @nic: the NIC
+ * @queue: its receive queue
+ * @macvtap: the device to bind it to
+ * @extack: names the attribute at fault
+ *
+ * Context: RTNL.
+ * Return: 0, -EINVAL, -EOPNOTSUPP or -EBUSY.
+ */
+static int zcrx_check_queue(struct net_device *nic, u32 queue,
+			    struct net_device *macvtap,
+			    struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (queue >= nic->real_num_rx_queues)
+		return zcrx_check_rxq(nic, queue, extack);
+	if (!zcrx_is_macvtap(macvtap)) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not a macvtap device");
+		return -EINVAL;
+	}
+	if (macvlan_dev_real_dev(macvtap) != nic) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not stacked on this NIC");
+		return -EINVAL;
+	}
+	err = zcrx_check_rxq(nic, queue, extack);
+	if (err)
+		return err;
+	if (zcrx_binding_by_macvtap_rcu(macvtap)) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: macvtap already bound");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * zcrx_restart_queue() - rebuild a binding's queue after (un)binding it
+ * @binding: the binding
+ *
+ * After bind_queue or unbind_queue, so that the driver reallocates the
+ * queue's buffers with or without the binding.  A driver without queue
+ * management ops (virtio_net) is not restarted: its bind_queue and
+ * unbind_queue reset the queue themselves.
+ *
+ * Context: RTNL held.
+ * Return: 0, or the error of netdev_rx_queue_restart().
+ */
 static int zcrx_restart_queue(struct zcrx_binding *binding)
 {
 	if (!binding->nic->queue_mgmt_ops)
@@ -358,9 +451,7 @@ EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_alloc);
  * @ifindex: the NIC
  * @queue: its RX queue
  * @macvtap_ifindex: a macvtap device stacked on the NIC
- * @fallback: ZCRX_FALLBACK_* for when no buffer is posted
- * @low_watermark: posted level below which an event is sent, 0 for none
- * @copybreak: frames shorter than this take the copy path, 0 for none
+ * @config: its fallback, watermark, copybreak and lifetime
  * @extack: where a refusal is explained
  * @ret: the new binding
  *
@@ -368,8 +459,9 @@ EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_alloc);
  * Return: 0, or a negative errno with @extack set.
  */
 int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
-			u32 macvtap_ifindex, u32 fallback, u32 low_watermark,
-			u32 copybreak, struct netlink_ext_ack *extack,
+			u32 macvtap_ifindex,
+			const struct zcrx_binding_config *config,
+			struct netlink_ext_ack *extack,
 			struct zcrx_binding **ret)
 {
 	struct net_device *nic, *macvtap;
@@ -391,11 +483,12 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 	if (err)
 		return err;
 
-	binding = zcrx_binding_alloc(nic, queue, macvtap, fallback,
-				     low_watermark);
+	binding = zcrx_binding_alloc(nic, queue, macvtap, config->fallback,
+				     config->low_watermark);
 	if (!binding)
 		return -ENOMEM;
-	binding->copybreak = copybreak;
+	binding->copybreak = config->copybreak;
+	binding->unbind_on_vhost_gone = config->unbind_on_vhost_gone;
 
 	err = xa_alloc_cyclic(&zcrx_bindings, &binding->id, binding,
 			      xa_limit_31b, &zcrx_next_id, GFP_KERNEL);
@@ -582,6 +675,46 @@ void zcrx_flush_rx_buffers(struct zcrx_binding *binding)
 }
 EXPORT_SYMBOL_GPL(zcrx_flush_rx_buffers);
 
+/**
+ * zcrx_owner_gone() - the owner of a binding's buffers is gone for good
+ * @binding: the binding; the caller holds a reference
+ *
+ * For vhost-net released by its user (the guest's VMM closed it or
+ * exited).  Like zcrx_flush_rx_buffers(), except that a binding made to
+ * end with its owner (unbind-on-vhost-gone) ends, with reason
+ * vhost-gone: nothing would post to it again.
+ *
+ * Context: process context; sleeps.
+ */
+void zcrx_owner_gone(struct zcrx_binding *binding)
+{
+	struct net_device *nic = binding->nic;
+
+	rtnl_lock();
+	/* Under RTNL, bound means not yet destroyed. */
+	if (binding->bound) {
+		if (READ_ONCE(binding->unbind_on_vhost_gone))
+			zcrx_binding_destroy(binding,
+					     ZCRX_UNBIND_REASON_VHOST_GONE);
+		else
+			nic->zcrx_ops->flush_rx_buffers(nic, binding->queue);
+	}
+	rtnl_unlock();
+}
+EXPORT_SYMBOL_GPL(zcrx_owner_gone);
+
+/**
+ * zcrx_ubuf_complete() - an skb carrying a posted buffer let go of it
+ * @skb: the skb (unused)
+ * @uarg: &zcrx_buf.ubuf of the buffer
+ * @zerocopy_success: false when the data was copied out of the buffer
+ *	(skb_copy_ubufs())
+ *
+ * The last skb sharing the buffer gives it back to its owner: as filled,
+ * unless the data was copied out of it on the way.
+ *
+ * Context: wherever the skb is freed or copied; does not sleep.
+ */
 static void zcrx_ubuf_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 			       bool zerocopy_success)
 {
@@ -595,6 +728,15 @@ static void zcrx_ubuf_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 	zcrx_buf_release(buf, !READ_ONCE(buf->copied));
 }
 
+/**
+ * zcrx_ubuf_link_skb() - refuse to attach a buffer to another skb
+ * @skb: the skb more zero-copy data would be appended to
+ * @uarg: &zcrx_buf.ubuf of the buffer
+ *
+ * One buffer, one skb: never coalesce another skb's data into it.
+ *
+ * Return: 0 when @skb already carries @uarg, else -EEXIST.
+ */
 static int zcrx_ubuf_link_skb(struct sk_buff *skb, struct ubuf_info *uarg)
 {
 	/* One buffer, one skb: never coalesce another skb's data into it. */
@@ -713,6 +855,18 @@ void zcrx_count_rx_copy(struct zcrx_binding *binding)
 }
 EXPORT_SYMBOL_GPL(zcrx_count_rx_copy);
 
+/**
+ * zcrx_netdev_event() - end the bindings of a device being unregistered
+ * @nb: &zcrx_netdev_notifier
+ * @event: NETDEV_*; only NETDEV_UNREGISTER matters
+ * @ptr: &struct netdev_notifier_info of the device
+ *
+ * A binding holds references on its NIC and macvtap, so it ends, with
+ * reason nic-gone or macvtap-gone, for unregistering to complete.
+ *
+ * Context: RTNL held (netdevice notifier).
+ * Return: NOTIFY_DONE.
+ */
 static int zcrx_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -736,6 +890,16 @@ static struct notifier_block zcrx_netdev_notifier = {
 	.notifier_call = zcrx_netdev_event,
 };
 
+/**
+ * zcrx_init() - set zcrx up at boot
+ *
+ * Registers the netdevice notifier (bindings end with their devices),
+ * the netlink family and the debugfs test files.  zcrx is built in only
+ * (bool ZCRX), so there is no exit.
+ *
+ * Context: boot (subsys_initcall).
+ * Return: 0, or the error of a registration; none is left registered.
+ */
 static int __init zcrx_init(void)
 {
 	int err;

@@ -12,7 +12,17 @@
 #include "zcrx.h"
 #include "zcrx-nl-gen.h"
 
-/* Mutating ops: CAP_NET_ADMIN over the devices' netns, then RTNL. */
+/**
+ * zcrx_nl_pre_doit() - check permission and take RTNL for a mutating op
+ * @ops: the op (bind, unbind or set)
+ * @skb: the request
+ * @info: the request's attributes and extack
+ *
+ * Mutating ops: CAP_NET_ADMIN over the devices' netns (the request's),
+ * then RTNL, which zcrx_nl_post_doit() releases.
+ *
+ * Return: 0 with RTNL held, or -EPERM.
+ */
 int zcrx_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		     struct genl_info *info)
 {
@@ -26,15 +36,30 @@ int zcrx_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 	return 0;
 }
 
+/**
+ * zcrx_nl_post_doit() - release RTNL after a mutating op
+ * @ops: the op
+ * @skb: the request
+ * @info: the request's attributes
+ *
+ * Context: RTNL held, taken by zcrx_nl_pre_doit().
+ */
 void zcrx_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		       struct genl_info *info)
 {
 	rtnl_unlock();
 }
 
-/*
- * A required attribute: report it missing by type and by name.  A macro
- * because extack messages must be string literals.
+/**
+ * zcrx_nl_missing() - report a required attribute missing
+ * @info: the request
+ * @attr: the attribute's ZCRX_A_BINDING_*
+ * @msg: the extack message, naming the attribute
+ *
+ * Reports it by type and by name.  A macro because extack messages must
+ * be string literals.
+ *
+ * Return: true when @attr is missing.
  */
 #define zcrx_nl_missing(info, attr, msg)				\
 	({								\
@@ -49,6 +74,14 @@ void zcrx_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		__missing;						\
 	})
 
+/**
+ * zcrx_nl_binding() - the binding a request's id attribute names
+ * @info: the request
+ *
+ * Context: RTNL held.
+ * Return: the binding, ERR_PTR(-EINVAL) without id, or ERR_PTR(-ENOENT)
+ * when no binding has that id in the request's netns; the extack is set.
+ */
 static struct zcrx_binding *zcrx_nl_binding(struct genl_info *info)
 {
 	struct zcrx_binding *binding;
@@ -65,6 +98,21 @@ static struct zcrx_binding *zcrx_nl_binding(struct genl_info *info)
 	return binding;
 }
 
+/**
+ * zcrx_nl_fill() - put a binding's settings and counters in a message
+ * @skb: the message
+ * @binding: the binding
+ * @portid: netlink port of the recipient, 0 for an event
+ * @seq: sequence number of the request, 0 for an event
+ * @flags: NLM_F_* (NLM_F_MULTI in a dump)
+ * @cmd: ZCRX_CMD_GET for get and dump, ZCRX_CMD_*_NTF for an event
+ * @reason: ZCRX_UNBIND_REASON_*, put only for ZCRX_CMD_UNBOUND_NTF
+ *
+ * One layout for get, dump and every event (the spec's binding-all).
+ *
+ * Context: RTNL held, so the devices stay bound.
+ * Return: 0, or -EMSGSIZE with @skb left as it was.
+ */
 static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 			u32 portid, u32 seq, int flags, u32 cmd, u32 reason)
 {
@@ -107,7 +155,9 @@ static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 	    nla_put_u32(skb, ZCRX_A_BINDING_COPYBREAK,
 			READ_ONCE(binding->copybreak)) ||
 	    nla_put_uint(skb, ZCRX_A_BINDING_RX_COPYBREAK_PACKETS,
-			 c.rx_copybreak))
+			 c.rx_copybreak) ||
+	    nla_put_u8(skb, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
+		       READ_ONCE(binding->unbind_on_vhost_gone)))
 		goto err_cancel;
 	if (cmd == ZCRX_CMD_UNBOUND_NTF &&
 	    nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))
@@ -155,11 +205,28 @@ void zcrx_nl_notify(struct zcrx_binding *binding, u32 cmd, u32 reason)
  */
 #define ZCRX_DEFAULT_COPYBREAK 256
 
+/**
+ * zcrx_nl_bind_doit() - handle ZCRX_CMD_BIND
+ * @skb: the request
+ * @info: its attributes: ifindex, queue-id and macvtap-ifindex; optional
+ *	fallback (copy), low-watermark (0), copybreak (256) and
+ *	unbind-on-vhost-gone (0)
+ *
+ * Replies with the new binding's id.  The reply is allocated before the
+ * binding is made, so that running out of memory leaves no binding.
+ *
+ * Context: RTNL held (zcrx_nl_pre_doit()).
+ * Return: 0 or a negative errno.
+ */
 int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct zcrx_binding_config config = {
+		/* Copy by default: no frame is lost while buffers run short. */
+		.fallback = ZCRX_FALLBACK_COPY,
+		.copybreak = ZCRX_DEFAULT_COPYBREAK,
+	};
 	struct nlattr **tb = info->attrs;
 	struct zcrx_binding *binding;
-	u32 fallback, low_watermark, copybreak;
 	struct sk_buff *rsp;
 	void *hdr;
 	int err;
@@ -169,16 +236,16 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 	    zcrx_nl_missing(info, ZCRX_A_BINDING_MACVTAP_IFINDEX,
 			    "missing macvtap-ifindex"))
 		return -EINVAL;
-	/* Copy by default: no frame is lost while buffers run short. */
-	fallback = ZCRX_FALLBACK_COPY;
 	if (tb[ZCRX_A_BINDING_FALLBACK])
-		fallback = nla_get_u32(tb[ZCRX_A_BINDING_FALLBACK]);
-	low_watermark = 0;
+		config.fallback = nla_get_u32(tb[ZCRX_A_BINDING_FALLBACK]);
 	if (tb[ZCRX_A_BINDING_LOW_WATERMARK])
-		low_watermark = nla_get_u32(tb[ZCRX_A_BINDING_LOW_WATERMARK]);
-	copybreak = ZCRX_DEFAULT_COPYBREAK;
+		config.low_watermark =
+			nla_get_u32(tb[ZCRX_A_BINDING_LOW_WATERMARK]);
 	if (tb[ZCRX_A_BINDING_COPYBREAK])
-		copybreak = nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK]);
+		config.copybreak = nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK]);
+	if (tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE])
+		config.unbind_on_vhost_gone =
+			nla_get_u8(tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE]);
 
 	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!rsp)
@@ -193,8 +260,7 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 				  nla_get_u32(tb[ZCRX_A_BINDING_IFINDEX]),
 				  nla_get_u32(tb[ZCRX_A_BINDING_QUEUE_ID]),
 				  nla_get_u32(tb[ZCRX_A_BINDING_MACVTAP_IFINDEX]),
-				  fallback, low_watermark, copybreak,
-				  info->extack, &binding);
+				  &config, info->extack, &binding);
 	if (err)
 		goto err_free;
 
@@ -211,6 +277,17 @@ err_free:
 	return err;
 }
 
+/**
+ * zcrx_nl_unbind_doit() - handle ZCRX_CMD_UNBIND
+ * @skb: the request
+ * @info: its attributes: id
+ *
+ * Ends the binding with reason request; the unbound event carries its
+ * final accounting.
+ *
+ * Context: RTNL held (zcrx_nl_pre_doit()).
+ * Return: 0, -EINVAL without id, or -ENOENT for an unknown id.
+ */
 int zcrx_nl_unbind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcrx_binding *binding = zcrx_nl_binding(info);
@@ -221,6 +298,18 @@ int zcrx_nl_unbind_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/**
+ * zcrx_nl_set_doit() - handle ZCRX_CMD_SET
+ * @skb: the request
+ * @info: its attributes: id, and any of fallback, low-watermark,
+ *	copybreak and unbind-on-vhost-gone
+ *
+ * The values are read without a lock (the receive path among the
+ * readers), hence WRITE_ONCE(); they apply from the next frame on.
+ *
+ * Context: RTNL held (zcrx_nl_pre_doit()).
+ * Return: 0, -EINVAL without id, or -ENOENT for an unknown id.
+ */
 int zcrx_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcrx_binding *binding = zcrx_nl_binding(info);
@@ -237,9 +326,24 @@ int zcrx_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[ZCRX_A_BINDING_COPYBREAK])
 		WRITE_ONCE(binding->copybreak,
 			   nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK]));
+	if (tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE])
+		WRITE_ONCE(binding->unbind_on_vhost_gone,
+			   nla_get_u8(tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE]));
 	return 0;
 }
 
+/**
+ * zcrx_nl_get_doit() - handle ZCRX_CMD_GET for one binding
+ * @skb: the request
+ * @info: its attributes: id
+ *
+ * Open to any user (no pre_doit); takes RTNL itself, after allocating
+ * the reply.
+ *
+ * Context: process context; takes RTNL.
+ * Return: 0 or a negative errno (-EINVAL without id, -ENOENT for an
+ * unknown id).
+ */
 int zcrx_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcrx_binding *binding;
@@ -265,10 +369,28 @@ int zcrx_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(rsp, info);
 }
 
+/**
+ * struct zcrx_nl_dump_ctx - where a dump of the bindings resumes
+ * @next_id: the lowest binding id not yet dumped
+ *
+ * Kept in &netlink_callback.ctx between the calls of a dump.
+ */
 struct zcrx_nl_dump_ctx {
 	unsigned long next_id;
 };
 
+/**
+ * zcrx_nl_get_dumpit() - dump the bindings of the requester's netns
+ * @skb: the message to fill
+ * @cb: the dump's state; &struct zcrx_nl_dump_ctx in its ctx
+ *
+ * Walks the bindings in id order from where the last call stopped, so
+ * none is sent twice.
+ *
+ * Context: process context; takes RTNL.
+ * Return: 0 when done, or -EMSGSIZE when @skb is full and the netlink
+ * core is to call again.
+ */
 int zcrx_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct zcrx_nl_dump_ctx *ctx = (void *)cb->ctx;
@@ -290,6 +412,12 @@ int zcrx_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return err;
 }
 
+/**
+ * zcrx_nl_init() - register the zcrx generic netlink family
+ *
+ * Context: boot, from zcrx_init().
+ * Return: 0 or the error of genl_register_family().
+ */
 int __init zcrx_nl_init(void)
 {
 	return genl_register_family(&zcrx_nl_family);

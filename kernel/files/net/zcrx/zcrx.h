@@ -82,6 +82,8 @@ enum zcrx_event {
  * @fallback: ZCRX_FALLBACK_* applied when no buffer is posted
  * @low_watermark: posted-buffer level below which user space is told
  * @copybreak: frames shorter than this take the copy path
+ * @unbind_on_vhost_gone: the binding ends when its owner is released
+ *	(zcrx_owner_gone())
  * @state: ZCRX_STATE_*: whether frames land in posted buffers now
  * @level: buffers posted to the NIC and neither filled nor released
  * @bound: false once unbinding started; posting is refused from then
@@ -94,8 +96,8 @@ enum zcrx_event {
  * @rcu: frees the binding after RCU readers are done
  *
  * @nic, @queue and @macvtap do not change while the binding lives;
- * @fallback, @low_watermark and @copybreak change under RTNL and are read locklessly
- * on the receive path.
+ * @fallback, @low_watermark, @copybreak and @unbind_on_vhost_gone change
+ * under RTNL and are read locklessly on the receive path.
  */
 struct zcrx_binding {
 	u32 id;
@@ -107,6 +109,7 @@ struct zcrx_binding {
 	u32 fallback;
 	u32 low_watermark;
 	u32 copybreak;
+	bool unbind_on_vhost_gone;
 	u32 state;
 	atomic_t level;
 	bool bound;
@@ -155,19 +158,37 @@ struct zcrx_binding *zcrx_binding_alloc(struct net_device *nic, u32 queue,
 struct zcrx_binding *zcrx_binding_lookup(struct net *net, u32 id);
 struct zcrx_binding *zcrx_binding_find_next(struct net *net,
 					    unsigned long *id);
+/**
+ * struct zcrx_binding_config - what bind chooses for a new binding
+ * @fallback: ZCRX_FALLBACK_* for when no buffer is posted
+ * @low_watermark: posted level below which an event is sent, 0 for none
+ * @copybreak: frames shorter than this take the copy path, 0 for none
+ * @unbind_on_vhost_gone: end the binding when its owner is released
+ */
+struct zcrx_binding_config {
+	u32 fallback;
+	u32 low_watermark;
+	u32 copybreak;
+	bool unbind_on_vhost_gone;
+};
+
 int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
-			u32 macvtap_ifindex, u32 fallback, u32 low_watermark,
-			u32 copybreak, struct netlink_ext_ack *extack,
+			u32 macvtap_ifindex,
+			const struct zcrx_binding_config *config,
+			struct netlink_ext_ack *extack,
 			struct zcrx_binding **ret);
 void zcrx_binding_destroy(struct zcrx_binding *binding, u32 reason);
 void zcrx_binding_hold(struct zcrx_binding *binding);
 void zcrx_binding_read(struct zcrx_binding *binding,
 		       struct zcrx_counters *ret);
+#if IS_ENABLED(CONFIG_KUNIT)
+int zcrx_check_rxq(struct net_device *nic, u32 queue,
+		   struct netlink_ext_ack *extack);
+#endif
 
 /* netlink.c */
 void zcrx_nl_notify(struct zcrx_binding *binding, u32 cmd, u32 reason);
 int zcrx_nl_init(void);
-void zcrx_nl_exit(void);
 
 /* debugfs.c */
 #if IS_ENABLED(CONFIG_ZCRX_TEST_POST)

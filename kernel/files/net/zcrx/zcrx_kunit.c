@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
+#include <net/netdev_rx_queue.h>
 
 #include "zcrx.h"
 
@@ -210,11 +211,48 @@ static void zcrx_buffer_accounting(struct kunit *test)
 	free_netdev(nic);
 }
 
+/*
+ * Queues that other owners hold are refused.  6.12's only memory
+ * provider is devmem, which needs a dma-buf mapped for the NIC's DMA:
+ * netdevsim has no DMA mask and this virtio_net no queue_mgmt_ops, so no
+ * NIC in the test VM can take one.  Here a fake NIC's queue gets one.
+ */
+static void zcrx_owned_queue_refused(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct netdev_rx_queue *rxq;
+	struct net_device *nic;
+
+	nic = alloc_etherdev_mqs(0, 1, 4);
+	KUNIT_ASSERT_NOT_NULL(test, nic);
+
+	KUNIT_EXPECT_EQ(test, zcrx_check_rxq(nic, 1, &extack), -EOPNOTSUPP);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "ifindex: driver has no zero-copy receive support");
+	nic->zcrx_ops = &zcrx_fake_ops;
+	KUNIT_EXPECT_EQ(test, zcrx_check_rxq(nic, 4, &extack), -EINVAL);
+	KUNIT_EXPECT_EQ(test, zcrx_check_rxq(nic, 1, &extack), 0);
+
+	rxq = __netif_get_rx_queue(nic, 1);
+	rxq->mp_params.mp_priv = test;		/* any provider's state */
+	extack._msg = NULL;
+	KUNIT_EXPECT_EQ(test, zcrx_check_rxq(nic, 1, &extack), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "queue-id: queue has a memory provider");
+	/* The NIC's other queues are still free. */
+	KUNIT_EXPECT_EQ(test, zcrx_check_rxq(nic, 0, &extack), 0);
+	rxq->mp_params.mp_priv = NULL;
+	KUNIT_EXPECT_EQ(test, zcrx_check_rxq(nic, 1, &extack), 0);
+
+	free_netdev(nic);
+}
+
 static struct kunit_case zcrx_test_cases[] = {
 	KUNIT_CASE(zcrx_state_starve_then_post),
 	KUNIT_CASE(zcrx_state_garbage_untouched),
 	KUNIT_CASE(zcrx_low_watermark_crossing),
 	KUNIT_CASE(zcrx_buffer_accounting),
+	KUNIT_CASE(zcrx_owned_queue_refused),
 	{}
 };
 

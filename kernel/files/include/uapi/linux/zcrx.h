@@ -36,8 +36,9 @@ enum zcrx_state {
  * @ZCRX_UNBIND_REASON_REQUEST: An unbind request.
  * @ZCRX_UNBIND_REASON_NIC_GONE: The NIC was unregistered.
  * @ZCRX_UNBIND_REASON_MACVTAP_GONE: The macvtap device was unregistered.
- * @ZCRX_UNBIND_REASON_VHOST_GONE: The vhost-net device feeding the binding
- *   went away.
+ * @ZCRX_UNBIND_REASON_VHOST_GONE: The vhost-net device posting buffers to the
+ *   binding was released, and the binding was made to end with it
+ *   (unbind-on-vhost-gone).
  */
 enum zcrx_unbind_reason {
 	ZCRX_UNBIND_REASON_REQUEST = 1,
@@ -67,6 +68,7 @@ enum {
 	ZCRX_A_BINDING_RX_COPIED_BYTES,
 	ZCRX_A_BINDING_COPYBREAK,
 	ZCRX_A_BINDING_RX_COPYBREAK_PACKETS,
+	ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
 
 	__ZCRX_A_BINDING_MAX,
 	ZCRX_A_BINDING_MAX = (__ZCRX_A_BINDING_MAX - 1)
