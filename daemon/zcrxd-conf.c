@@ -350,6 +350,15 @@ static int get_string(struct parse_ctx *ctx, const char *where,
 	return 0;
 }
 
+static int get_bool(struct parse_ctx *ctx, const char *where, const char *key,
+		    struct json_object *val, bool *ret)
+{
+	if (!json_object_is_type(val, json_type_boolean))
+		return fail(ctx, where, key, "must be true or false");
+	*ret = json_object_get_boolean(val);
+	return 0;
+}
+
 static int get_fallback(struct parse_ctx *ctx, const char *where,
 			const char *key, struct json_object *val,
 			enum zcrx_fallback *ret)
@@ -496,6 +505,9 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 			r = get_uint(ctx, where, key, val, 0, WATERMARK_MAX, &v);
 			b->low_watermark = (uint32_t)v;
 			b->has_low_watermark = true;
+		} else if (!strcmp(key, "unbind-on-vhost-gone")) {
+			r = get_bool(ctx, where, key, val, &b->unbind_on_vhost_gone);
+			b->has_unbind_on_vhost_gone = true;
 		} else {
 			r = fail(ctx, where, key, "unknown key");
 		}
@@ -881,6 +893,9 @@ static int binding_to_json(const struct zcrx_config_binding *b,
 	if (r == 0 && b->has_low_watermark)
 		r = add_member(obj, "low-watermark",
 			       json_object_new_int64(b->low_watermark));
+	if (r == 0 && b->has_unbind_on_vhost_gone)
+		r = add_member(obj, "unbind-on-vhost-gone",
+			       json_object_new_boolean(b->unbind_on_vhost_gone));
 	return r;
 }
 

@@ -15,7 +15,8 @@
  *     },
  *     "bindings": [
  *       { "nic": "eth0", "queue": 1, "macvtap": "mvt0",
- *         "fallback": "copy", "low-watermark": 16 }
+ *         "fallback": "copy", "low-watermark": 16,
+ *         "unbind-on-vhost-gone": true }
  *     ]
  *   }
  *
@@ -48,6 +49,9 @@
  *     fallback, starved-fallback, low-watermark
  *                             per-binding overrides of the policy keys
  *                             (fallback overrides default-fallback)
+ *     unbind-on-vhost-gone    true|false (default false): the kernel ends
+ *                             the binding when the vhost-net device
+ *                             posting to it is released (its guest is gone)
  *
  * Strict on purpose, as a typo must not silently change behaviour:
  * unknown keys, duplicate keys, wrong types, out-of-range numbers, a
@@ -86,6 +90,9 @@ struct zcrx_config_binding {
 	enum zcrx_fallback starved_fallback;
 	bool has_low_watermark;
 	uint32_t low_watermark;
+	/* Not a policy key: the kernel binding's lifetime (absent: false). */
+	bool has_unbind_on_vhost_gone;
+	bool unbind_on_vhost_gone;
 };
 
 struct zcrx_config {

@@ -17,7 +17,10 @@ static const struct zcrx_config_binding sample[] = {
 	  .has_starved_fallback = true, .starved_fallback = ZCRX_FALLBACK_COPY,
 	  .has_low_watermark = true, .low_watermark = 0 },
 	{ .nic = "enp1s0f1", .queue = 65535, .macvtap = "macvtap-15char",
-	  .has_low_watermark = true, .low_watermark = 64 },
+	  .has_low_watermark = true, .low_watermark = 64,
+	  .has_unbind_on_vhost_gone = true, .unbind_on_vhost_gone = true },
+	{ .nic = "eth1", .queue = 0, .macvtap = "mvt3",
+	  .has_unbind_on_vhost_gone = true, .unbind_on_vhost_gone = false },
 };
 
 #define N_SAMPLE (sizeof(sample) / sizeof(sample[0]))
@@ -42,7 +45,14 @@ static const char sample_text[] =
 	"      \"nic\": \"enp1s0f1\",\n"
 	"      \"queue\": 65535,\n"
 	"      \"macvtap\": \"macvtap-15char\",\n"
-	"      \"low-watermark\": 64\n"
+	"      \"low-watermark\": 64,\n"
+	"      \"unbind-on-vhost-gone\": true\n"
+	"    },\n"
+	"    {\n"
+	"      \"nic\": \"eth1\",\n"
+	"      \"queue\": 0,\n"
+	"      \"macvtap\": \"mvt3\",\n"
+	"      \"unbind-on-vhost-gone\": false\n"
 	"    }\n"
 	"  ]\n"
 	"}\n";
@@ -58,7 +68,10 @@ static bool binding_equal(const struct zcrx_config_binding *a,
 	       (!a->has_starved_fallback ||
 		a->starved_fallback == b->starved_fallback) &&
 	       a->has_low_watermark == b->has_low_watermark &&
-	       (!a->has_low_watermark || a->low_watermark == b->low_watermark);
+	       (!a->has_low_watermark || a->low_watermark == b->low_watermark) &&
+	       a->has_unbind_on_vhost_gone == b->has_unbind_on_vhost_gone &&
+	       (!a->has_unbind_on_vhost_gone ||
+		a->unbind_on_vhost_gone == b->unbind_on_vhost_gone);
 }
 
 static bool is_str(struct tap *t, const char *got, const char *want,

@@ -84,10 +84,10 @@ static void test_full(struct tap *t)
 		"  \"bindings\": [\n"
 		"    { \"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"mvt0\",\n"
 		"      \"fallback\": \"copy\", \"starved-fallback\": \"drop\",\n"
-		"      \"low-watermark\": 16 },\n"
+		"      \"low-watermark\": 16, \"unbind-on-vhost-gone\": true },\n"
 		"    { \"queue\": 65535, \"macvtap\": \"macvtap-15char\", \"nic\": \"eth0\" },\n"
 		"    { \"nic\": \"enp1s0f1\", \"queue\": 1, \"macvtap\": \"mvt2\",\n"
-		"      \"low-watermark\": 0 }\n"
+		"      \"low-watermark\": 0, \"unbind-on-vhost-gone\": false }\n"
 		"  ]\n"
 		"}\n";
 	struct zcrx_config *config = parse_ok(t, text, "full config parsed");
@@ -129,13 +129,15 @@ static void test_full(struct tap *t)
 			  p.low_watermark == 16 && p.engage_starved_per_sec == 5000 &&
 			  p.window_ns == 3000 * MSEC,
 	       "bindings[0] policy: overrides over the policy section");
+	tap_ok(t, b->has_unbind_on_vhost_gone && b->unbind_on_vhost_gone,
+	       "bindings[0] unbind-on-vhost-gone true");
 
 	b = &config->bindings[1];
 	tap_ok(t, !strcmp(b->nic, "eth0") && b->queue == 65535 &&
 			  !strcmp(b->macvtap, "macvtap-15char"),
 	       "bindings[1]: keys in any order, 15-byte name, top queue");
 	tap_ok(t, !b->has_fallback && !b->has_starved_fallback &&
-			  !b->has_low_watermark,
+			  !b->has_low_watermark && !b->has_unbind_on_vhost_gone,
 	       "bindings[1] has no overrides");
 	zcrx_config_binding_policy(&config->policy, b, &p);
 	tap_ok(t, params_equal(&p, &config->policy),
@@ -144,6 +146,8 @@ static void test_full(struct tap *t)
 	b = &config->bindings[2];
 	tap_ok(t, b->has_low_watermark && b->low_watermark == 0,
 	       "bindings[2]: an explicit 0 is an override");
+	tap_ok(t, b->has_unbind_on_vhost_gone && !b->unbind_on_vhost_gone,
+	       "bindings[2]: an explicit false is kept as given");
 out:
 	zcrx_config_free(config);
 }
@@ -288,6 +292,16 @@ static void test_types(struct tap *t)
 	check_invalid(t, "{\"policy\": {\"min-dwell-ms\": \"5s\"}}",
 		      "zcrxd.conf: policy.min-dwell-ms: must be an integer 0..86400000");
 	check_invalid(t, "{\"admin-group\": 0}", "zcrxd.conf: admin-group: must be a string");
+	/* A JSON boolean only: no number, string or null stands for one. */
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", \"unbind-on-vhost-gone\": 1}]}",
+		      "zcrxd.conf: bindings[0].unbind-on-vhost-gone: must be true or false");
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", \"unbind-on-vhost-gone\": \"true\"}]}",
+		      "zcrxd.conf: bindings[0].unbind-on-vhost-gone: must be true or false");
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", \"unbind-on-vhost-gone\": null}]}",
+		      "zcrxd.conf: bindings[0].unbind-on-vhost-gone: must be true or false");
+	/* A binding's key, not a policy default. */
+	check_invalid(t, "{\"policy\": {\"unbind-on-vhost-gone\": true}}",
+		      "zcrxd.conf: policy.unbind-on-vhost-gone: unknown key");
 }
 
 static void test_ranges(struct tap *t)
