@@ -182,6 +182,35 @@ static const struct zcrx_policy_params *policy_defaults(const struct zcrxd_bindi
 	return t->config ? &t->config->policy : &t->builtin_policy;
 }
 
+/* What a declaration or request asks for; absent is the kernel's default, 0. */
+static bool wants_unbind_on_vhost_gone(const struct zcrx_config_binding *conf)
+{
+	return conf->has_unbind_on_vhost_gone && conf->unbind_on_vhost_gone;
+}
+
+/*
+ * A bind request's unbind-on-vhost-gone: sent only when asked for, so that
+ * bindings that do not use it need no kernel that knows it.
+ */
+static void request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
+					 const struct zcrx_config_binding *conf)
+{
+	if (wants_unbind_on_vhost_gone(conf))
+		zcrx_binding_set(request, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, 1);
+}
+
+/* The settings Binding.Set changes, from @from into @conf. */
+static void conf_take_settings(struct zcrx_config_binding *conf,
+			       const struct zcrx_config_binding *from)
+{
+	conf->has_fallback = from->has_fallback;
+	conf->fallback = from->fallback;
+	conf->has_low_watermark = from->has_low_watermark;
+	conf->low_watermark = from->low_watermark;
+	conf->has_unbind_on_vhost_gone = from->has_unbind_on_vhost_gone;
+	conf->unbind_on_vhost_gone = from->unbind_on_vhost_gone;
+}
+
 /* ---- the table ---- */
 
 static uint64_t info_value(const struct zcrxd_binding *b, int attr)
@@ -232,6 +261,7 @@ static void binding_refresh(struct zcrxd_binding *b)
 	p->rx_dropped_packets = info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS);
 	p->pinned_bytes = info_value(b, ZCRX_A_BINDING_PINNED_BYTES);
 	p->copybreak = info_value(b, ZCRX_A_BINDING_COPYBREAK);
+	p->unbind_on_vhost_gone = info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0;
 	p->rx_copybreak_packets = info_value(b, ZCRX_A_BINDING_RX_COPYBREAK_PACKETS);
 	p->rx_zerocopy_bytes = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_BYTES);
 	p->rx_copied_bytes = info_value(b, ZCRX_A_BINDING_RX_COPIED_BYTES);
@@ -617,6 +647,30 @@ static void binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_b
 		  binding_describe(b, desc, sizeof(desc)), old, b->params.low_watermark);
 }
 
+/* Make the kernel's unbind-on-vhost-gone the one @b was declared or made with. */
+static void binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b)
+{
+	struct zcrx_binding_info changes = { 0 };
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
+	bool want = wants_unbind_on_vhost_gone(&b->overrides);
+	bool have = info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0;
+	int r;
+
+	if (!t->nl || b->origin == ZCRXD_ORIGIN_KERNEL || want == have)
+		return;
+	zcrx_binding_set(&changes, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, want);
+	r = zcrx_nl_set(t->nl, b->id, &changes);
+	if (r < 0) {
+		zcrxd_log(LOG_ERR, "%s: cannot set unbind-on-vhost-gone %d: %s",
+			  binding_describe(b, desc, sizeof(desc)), want,
+			  kernel_error_text(t, r, text, sizeof(text)));
+		return;
+	}
+	zcrx_binding_set(&b->info, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, want);
+	zcrxd_log(LOG_INFO, "%s: unbind-on-vhost-gone %d -> %d",
+		  binding_describe(b, desc, sizeof(desc)), have, want);
+}
+
 /* Set the kernel's fallback as the policy decided. */
 static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_binding *b,
 				   const struct zcrx_policy_decision *d)
@@ -866,6 +920,7 @@ static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, str
 		zcrxd_log(LOG_INFO, "adopted %s: %s", binding_describe(b, desc, sizeof(desc)),
 			  wanted_source(t, w, wdesc, sizeof(wdesc)));
 	binding_apply_low_watermark(t, b);
+	binding_apply_unbind_on_vhost_gone(t, b);
 	binding_publish(b);
 }
 
@@ -886,6 +941,7 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, macvtap_ifindex);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
+	request_unbind_on_vhost_gone(&request, &w->conf);
 	r = zcrx_nl_bind(t->nl, &request, &id);
 	if (r < 0) {
 		w->retry_after_ns = now + RETRY_BIND_NS;
@@ -1328,6 +1384,7 @@ void zcrxd_bindings_apply_config(struct zcrxd_bindings *t, struct zcrx_config *c
 		if (b->wanted)
 			binding_update_params(b, false);
 		binding_apply_low_watermark(t, b);
+		binding_apply_unbind_on_vhost_gone(t, b);
 		binding_publish(b);
 	}
 }
@@ -1393,6 +1450,8 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	conf.fallback = req->fallback;
 	conf.has_low_watermark = req->has_low_watermark;
 	conf.low_watermark = req->low_watermark;
+	conf.has_unbind_on_vhost_gone = req->has_unbind_on_vhost_gone;
+	conf.unbind_on_vhost_gone = req->unbind_on_vhost_gone;
 	zcrx_config_binding_policy(policy_defaults(t), &conf, &params);
 
 	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic);
@@ -1400,6 +1459,7 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, macvtap);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
+	request_unbind_on_vhost_gone(&request, &conf);
 	r = zcrx_nl_bind(t->nl, &request, &id);
 	if (r < 0)
 		return set_kernel_error(t, r, error);
@@ -1505,7 +1565,7 @@ int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,
 	struct zcrxd_wanted *w = b->wanted;
 	bool saved = w && w->origin == ZCRXD_ORIGIN_RUNTIME;
 	enum zcrx_fallback old = info_value(b, ZCRX_A_BINDING_FALLBACK), want = old;
-	char desc[DESCRIBE_MAX], lw[32] = "";
+	char desc[DESCRIBE_MAX], lw[32] = "", vhost_gone_text[32] = "";
 	const char *old_name = zcrx_fallback_to_string(old);
 	int r;
 
@@ -1519,6 +1579,10 @@ int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,
 	if (req->has_low_watermark) {
 		overrides.has_low_watermark = true;
 		overrides.low_watermark = req->low_watermark;
+	}
+	if (req->has_unbind_on_vhost_gone) {
+		overrides.has_unbind_on_vhost_gone = true;
+		overrides.unbind_on_vhost_gone = req->unbind_on_vhost_gone;
 	}
 	if (b->origin == ZCRXD_ORIGIN_KERNEL) {
 		/* Not ours: the request goes to the kernel as it is. */
@@ -1538,14 +1602,15 @@ int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,
 	if (req->has_low_watermark &&
 	    req->low_watermark != info_value(b, ZCRX_A_BINDING_LOW_WATERMARK))
 		zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK, req->low_watermark);
+	if (req->has_unbind_on_vhost_gone &&
+	    req->unbind_on_vhost_gone != (info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0))
+		zcrx_binding_set(&changes, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
+				 req->unbind_on_vhost_gone);
 
 	if (saved) {
 		struct zcrx_config_binding conf = w->conf;
 
-		conf.has_fallback = overrides.has_fallback;
-		conf.fallback = overrides.fallback;
-		conf.has_low_watermark = overrides.has_low_watermark;
-		conf.low_watermark = overrides.low_watermark;
+		conf_take_settings(&conf, &overrides);
 		r = state_save(t, NULL, NULL, w, &conf);
 		if (r < 0)
 			return zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "cannot save %s/%s: %s",
@@ -1565,19 +1630,19 @@ int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,
 	}
 	if (b->origin != ZCRXD_ORIGIN_KERNEL) {
 		b->overrides = overrides;
-		if (w) {
-			w->conf.has_fallback = overrides.has_fallback;
-			w->conf.fallback = overrides.fallback;
-			w->conf.has_low_watermark = overrides.has_low_watermark;
-			w->conf.low_watermark = overrides.low_watermark;
-		}
+		if (w)
+			conf_take_settings(&w->conf, &overrides);
 		binding_update_params(b, false);
 	}
 	binding_describe(b, desc, sizeof(desc));
 	if (req->has_low_watermark)
 		snprintf(lw, sizeof(lw), " low-watermark %" PRIu32, req->low_watermark);
-	zcrxd_log(LOG_INFO, "%s: set%s%s%s for %s", desc, req->has_fallback ? " fallback " : "",
-		  req->has_fallback ? zcrx_fallback_to_string(req->fallback) : "", lw, who);
+	if (req->has_unbind_on_vhost_gone)
+		snprintf(vhost_gone_text, sizeof(vhost_gone_text), " unbind-on-vhost-gone %d",
+			 req->unbind_on_vhost_gone);
+	zcrxd_log(LOG_INFO, "%s: set%s%s%s%s for %s", desc, req->has_fallback ? " fallback " : "",
+		  req->has_fallback ? zcrx_fallback_to_string(req->fallback) : "", lw,
+		  vhost_gone_text, who);
 	binding_refresh(b);
 	if (want != old) {
 		zcrxd_log(LOG_NOTICE, "%s: fallback %s -> %s (request)", desc, old_name,

@@ -14,7 +14,8 @@
  *
  * Reconciliation binds what is wanted and missing, adopts a kernel
  * binding that already matches a wanted one (same NIC, queue and
- * macvtap), and never unbinds anything still wanted; kernel bindings
+ * macvtap) and sets its low watermark and unbind-on-vhost-gone to the
+ * wanted ones, and never unbinds anything still wanted; kernel bindings
  * nobody declared stay untouched and visible with origin "kernel".
  * A wanted binding whose devices are absent waits for them (link
  * changes trigger a new attempt).
@@ -131,6 +132,7 @@ struct zcrxd_binding_props {
 	uint64_t rx_dropped_packets;
 	uint64_t pinned_bytes;
 	uint32_t copybreak;
+	bool unbind_on_vhost_gone;	/* the kernel's setting */
 	uint64_t rx_copybreak_packets;
 	uint64_t rx_zerocopy_bytes;
 	uint64_t rx_copied_bytes;
@@ -194,6 +196,8 @@ struct zcrxd_bind_request {
 	enum zcrx_fallback fallback;
 	bool has_low_watermark;
 	uint32_t low_watermark;
+	bool has_unbind_on_vhost_gone;
+	bool unbind_on_vhost_gone;
 	bool persist;
 };
 
@@ -202,6 +206,8 @@ struct zcrxd_set_request {
 	enum zcrx_fallback fallback;
 	bool has_low_watermark;
 	uint32_t low_watermark;
+	bool has_unbind_on_vhost_gone;
+	bool unbind_on_vhost_gone;
 };
 
 int zcrxd_bindings_new(struct zcrxd_bindings **ret, sd_event *event, const char *state_dir);

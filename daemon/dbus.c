@@ -162,6 +162,8 @@ struct options {
 	enum zcrx_fallback fallback;
 	bool has_low_watermark;
 	uint32_t low_watermark;
+	bool has_unbind_on_vhost_gone;
+	bool unbind_on_vhost_gone;
 	bool has_persist;
 	bool persist;
 };
@@ -226,6 +228,15 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 						    "0..%u, not %" PRIu32, ZCRXD_LOW_WATERMARK_MAX, u);
 			o->has_low_watermark = true;
 			o->low_watermark = u;
+		} else if (!strcmp(key, "unbind-on-vhost-gone")) {
+			if (o->has_unbind_on_vhost_gone)
+				return invalid_args(error, "options: \"unbind-on-vhost-gone\" given "
+						    "twice");
+			r = read_option_value(m, key, "b", "a boolean", &b, error);
+			if (r < 0)
+				return r;
+			o->has_unbind_on_vhost_gone = true;
+			o->unbind_on_vhost_gone = b;
 		} else if (bind && !strcmp(key, "persist")) {
 			if (o->has_persist)
 				return invalid_args(error, "options: \"persist\" given twice");
@@ -236,8 +247,8 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 			o->persist = b;
 		} else {
 			return invalid_args(error, "options: unknown key \"%.*s\" (known: fallback, "
-					    "low-watermark%s)", QUOTE_MAX, key,
-					    bind ? ", persist" : "");
+					    "low-watermark, unbind-on-vhost-gone%s)", QUOTE_MAX,
+					    key, bind ? ", persist" : "");
 		}
 		r = sd_bus_message_exit_container(m);
 		if (r < 0)
@@ -300,6 +311,8 @@ static int method_bind(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	req.fallback = o.fallback;
 	req.has_low_watermark = o.has_low_watermark;
 	req.low_watermark = o.low_watermark;
+	req.has_unbind_on_vhost_gone = o.has_unbind_on_vhost_gone;
+	req.unbind_on_vhost_gone = o.unbind_on_vhost_gone;
 	req.persist = o.persist;
 	r = zcrxd_bindings_bind(d->table, &req, who, &b, &err);
 	if (r < 0)
@@ -432,6 +445,8 @@ static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	req.fallback = o.fallback;
 	req.has_low_watermark = o.has_low_watermark;
 	req.low_watermark = o.low_watermark;
+	req.has_unbind_on_vhost_gone = o.has_unbind_on_vhost_gone;
+	req.unbind_on_vhost_gone = o.unbind_on_vhost_gone;
 	r = zcrxd_bindings_set(d->table, b, &req, who, &err);
 	if (r < 0)
 		return reply_error(error, &err);
@@ -453,6 +468,16 @@ static int get_u64(sd_bus *bus, const char *path, const char *interface, const c
 {
 	UNUSED_GETTER_ARGS;
 	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT64, userdata);
+}
+
+/* sd-bus appends a boolean from an int, not from a bool. */
+static int get_bool(sd_bus *bus, const char *path, const char *interface, const char *property,
+		    sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	int value = *(const bool *)userdata;
+
+	UNUSED_GETTER_ARGS;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_BOOLEAN, &value);
 }
 
 static int get_double(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -495,6 +520,7 @@ static const sd_bus_vtable binding_vtable[] = {
 	CONST_PROP("MacvtapIfindex", "u", get_u32, macvtap_ifindex),
 	LIVE_PROP("Fallback", "s", get_static_string, fallback),
 	LIVE_PROP("LowWatermark", "u", get_u32, low_watermark),
+	LIVE_PROP("UnbindOnVhostGone", "b", get_bool, unbind_on_vhost_gone),
 	LIVE_PROP("State", "s", get_static_string, state),
 	LIVE_PROP("PolicyLevel", "s", get_static_string, policy_level),
 	LIVE_PROP("Origin", "s", get_static_string, origin),
@@ -535,7 +561,7 @@ static const sd_bus_vtable binding_vtable[] = {
 /* The properties that emit PropertiesChanged, to compare with what was announced. */
 struct live_prop {
 	const char *name;
-	char kind;	/* 'u', 't', 'd'; 'n': char array; 's': static string */
+	char kind;	/* 'u', 't', 'd', 'b' (a bool); 'n': char array; 's': static string */
 	size_t offset;	/* in struct zcrxd_binding_props */
 };
 
@@ -546,6 +572,7 @@ static const struct live_prop live_props[] = {
 	LIVE("Macvtap", 'n', macvtap),
 	LIVE("Fallback", 's', fallback),
 	LIVE("LowWatermark", 'u', low_watermark),
+	LIVE("UnbindOnVhostGone", 'b', unbind_on_vhost_gone),
 	LIVE("State", 's', state),
 	LIVE("PolicyLevel", 's', policy_level),
 	LIVE("Origin", 's', origin),
@@ -591,6 +618,8 @@ static bool live_prop_differs(const struct live_prop *p, const struct zcrxd_bind
 		return memcmp(x, y, sizeof(uint64_t)) != 0;
 	case 'd':
 		return memcmp(x, y, sizeof(double)) != 0;
+	case 'b':
+		return *(const bool *)x != *(const bool *)y;
 	case 'n':
 		return strcmp(x, y) != 0;
 	case 's':
