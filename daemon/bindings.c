@@ -755,9 +755,20 @@ static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint
 		} else {
 			zcrxd_log(LOG_NOTICE, "%s unbound outside zcrxd; forgetting %s", desc,
 				  wdesc);
-			b->wanted = NULL;
-			TAILQ_REMOVE(&t->runtime_wanted, w, link);
-			wanted_free(w);
+			wanted_drop(t, &t->runtime_wanted, w);
+			state_save_logged(t);
+		}
+	} else if (reason == ZCRX_UNBIND_REASON_VHOST_GONE) {
+		/* It was made to end with its guest: binding it again now
+		 * would serve nobody. */
+		if (w->origin == ZCRXD_ORIGIN_CONFIG) {
+			w->suppressed = true;
+			zcrxd_log(LOG_NOTICE, "%s ended with its guest (vhost-gone); %s is bound "
+				  "again at the next reload or restart", desc, wdesc);
+		} else {
+			zcrxd_log(LOG_NOTICE, "%s ended with its guest (vhost-gone); forgetting %s",
+				  desc, wdesc);
+			wanted_drop(t, &t->runtime_wanted, w);
 			state_save_logged(t);
 		}
 	} else {

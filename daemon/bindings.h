@@ -17,6 +17,9 @@
  * macvtap) and sets its low watermark and unbind-on-vhost-gone to the
  * wanted ones, and never unbinds anything still wanted; kernel bindings
  * nobody declared stay untouched and visible with origin "kernel".
+ * A wanted binding the kernel ended with its guest (vhost-gone) is not
+ * made again: a runtime one is forgotten, a declared one waits for the
+ * next reload or restart.
  * A wanted binding whose devices are absent waits for them (link
  * changes trigger a new attempt).
  *
