@@ -34,7 +34,7 @@ static const struct {
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const bind_keywords[] = {
-	"queue", "macvtap", "fallback", "watermark", "no-persist",
+	"queue", "macvtap", "fallback", "watermark", "unbind-on-vhost-gone", "no-persist",
 };
 
 static const char *const long_options[] = {
@@ -47,7 +47,8 @@ static const char usage_global[] =
 	"       zcrxctl --help | --version\n"
 	"\n"
 	"Commands:\n"
-	"  bind DEV queue N macvtap MVT [fallback copy|drop] [watermark N] [no-persist]\n"
+	"  bind DEV queue N macvtap MVT [fallback copy|drop] [watermark N]\n"
+	"       [unbind-on-vhost-gone] [no-persist]\n"
 	"                      bind a receive queue of a NIC to a macvtap device\n"
 	"  unbind BINDING      remove a binding (BINDING: its id or object path)\n"
 	"  show [BINDING]      devices, queue, fallback, state and policy of bindings\n"
@@ -65,13 +66,17 @@ static const char usage_global[] =
 
 static const char usage_bind[] =
 	"Usage: zcrxctl bind DEV queue N macvtap MVT [fallback copy|drop]\n"
-	"                    [watermark N] [no-persist]\n"
+	"                    [watermark N] [unbind-on-vhost-gone] [no-persist]\n"
 	"\n"
 	"Bind receive queue N (0..65535) of the NIC DEV to the macvtap device MVT\n"
 	"stacked on it, then show the new binding.\n"
 	"  fallback copy|drop  what the kernel does with a frame that finds no\n"
 	"                      guest buffer (default: zcrxd's policy)\n"
 	"  watermark N         low watermark, 0..4294967295 posted buffers\n"
+	"  unbind-on-vhost-gone\n"
+	"                      end the binding when the guest's vhost-net device\n"
+	"                      is released (its VMM closed it or exited); zcrxd\n"
+	"                      then forgets it (default: the binding outlives it)\n"
 	"  no-persist          do not restore the binding when zcrxd restarts\n";
 
 static const char usage_unbind[] =
@@ -328,6 +333,8 @@ static int parse_bind(struct parser *p)
 			seen = &bind->has_low_watermark;
 		else if (!strcmp(word, "no-persist"))
 			seen = &has_persist;
+		else if (!strcmp(word, "unbind-on-vhost-gone"))
+			seen = &bind->unbind_on_vhost_gone;
 		else if (!strcmp(word, "fallback"))
 			seen = NULL;	/* bind->fallback tells */
 		else if (is_global_option(word))
@@ -340,10 +347,13 @@ static int parse_bind(struct parser *p)
 			return fail(p, "\"%s\" given twice", word);
 		if (seen)
 			*seen = true;
+		/* Flags: their word is all there is. */
 		if (!strcmp(word, "no-persist")) {
 			bind->persist = false;
 			continue;
 		}
+		if (!strcmp(word, "unbind-on-vhost-gone"))
+			continue;
 
 		value = take_value(p);
 		if (!value)

@@ -54,6 +54,7 @@ struct zcrxctl_bind_args {
 	const char *fallback;		/* "copy", "drop", or NULL: not given */
 	bool has_low_watermark;
 	uint32_t low_watermark;
+	bool unbind_on_vhost_gone;	/* end the binding with its guest */
 	bool persist;			/* false with no-persist */
 };
 

@@ -24,6 +24,8 @@ const struct zcrxctl_prop_desc zcrxctl_props[ZCRXCTL_PROP_COUNT] = {
 	[ZCRXCTL_PROP_FALLBACK] = PROP("Fallback", "fallback", STRING),
 	[ZCRXCTL_PROP_LOW_WATERMARK] =
 		PROP("LowWatermark", "low-watermark", U32),
+	[ZCRXCTL_PROP_UNBIND_ON_VHOST_GONE] =
+		PROP("UnbindOnVhostGone", "unbind-on-vhost-gone", BOOL),
 	[ZCRXCTL_PROP_STATE] = PROP("State", "state", STRING),
 	[ZCRXCTL_PROP_POLICY_LEVEL] = PROP("PolicyLevel", "policy-level", STRING),
 	[ZCRXCTL_PROP_ORIGIN] = PROP("Origin", "origin", STRING),
@@ -367,6 +369,29 @@ void print_double(struct zcrxctl_output *out, const char *key,
 }
 
 /**
+ * print_bool() - a yes/no setting
+ * @out: the context
+ * @key: its JSON key; JSON gets true or false
+ * @label: text written before it: " <label> yes" or " <label> no"
+ * @value: the setting
+ */
+void print_bool(struct zcrxctl_output *out, const char *key,
+		const char *label, bool value)
+{
+	struct json_object *obj;
+
+	if (!out->json) {
+		print_text(out, " %s %s", label, value ? "yes" : "no");
+		return;
+	}
+	obj = json_object_new_boolean(value);
+	if (obj)
+		add_value(out, key, obj);
+	else
+		set_error(out, -ENOMEM);
+}
+
+/**
  * print_share() - a share of packets, 0..1
  * @out: the context
  * @key: its JSON key; JSON gets the fraction as is
@@ -502,6 +527,14 @@ static void print_share_prop(struct zcrxctl_output *out,
 		print_share(out, zcrxctl_props[prop].key, label, b->value[prop].d);
 }
 
+static void print_bool_prop(struct zcrxctl_output *out,
+			    const struct zcrxctl_binding *b,
+			    enum zcrxctl_prop prop, const char *label)
+{
+	if (b->present[prop])
+		print_bool(out, zcrxctl_props[prop].key, label, b->value[prop].flag);
+}
+
 static bool has_any(const struct zcrxctl_binding *b, enum zcrxctl_prop first,
 		    enum zcrxctl_prop last)
 {
@@ -542,6 +575,7 @@ static void print_binding_settings(struct zcrxctl_output *out,
 	PRINT_STR(out, b, ZCRXCTL_PROP_STATE, " state %s");
 	PRINT_U32(out, b, ZCRXCTL_PROP_LOW_WATERMARK, " low-watermark %u");
 	PRINT_U32(out, b, ZCRXCTL_PROP_COPYBREAK, " copybreak %u");
+	print_bool_prop(out, b, ZCRXCTL_PROP_UNBIND_ON_VHOST_GONE, "unbind-on-vhost-gone");
 	if (has_any(b, ZCRXCTL_PROP_POLICY_LEVEL, ZCRXCTL_PROP_ORIGIN))
 		print_text(out, "%s", separator);
 	PRINT_STR(out, b, ZCRXCTL_PROP_POLICY_LEVEL, " policy-level %s");

@@ -8,6 +8,7 @@
  * writes " queue 3" as text, and adds "queue": 3 to the current JSON
  * object (or 3 to the current array; the key is then ignored).  The
  * format must take exactly the one value; the compiler checks it.
+ * print_share() and print_bool() take a text label instead of a format.
  * print_text() and print_nl() write in text mode only; print_json_string(),
  * open_json_*() and close_json_*() act in JSON mode only.  Closing the outermost container
  * writes the document and a newline, so a stream of top-level objects
@@ -59,6 +60,8 @@ void print_u64(struct zcrxctl_output *out, const char *key,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void print_double(struct zcrxctl_output *out, const char *key,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void print_bool(struct zcrxctl_output *out, const char *key,
+		const char *label, bool value);
 void print_share(struct zcrxctl_output *out, const char *key,
 		 const char *label, double share);
 void print_json_string(struct zcrxctl_output *out, const char *key,
@@ -77,6 +80,7 @@ enum zcrxctl_prop_type {
 	ZCRXCTL_PROP_U64,
 	ZCRXCTL_PROP_DOUBLE,
 	ZCRXCTL_PROP_STRING,
+	ZCRXCTL_PROP_BOOL,
 };
 
 /* The properties of org.zcrx.zcrx1.Binding, in the API's order. */
@@ -89,6 +93,7 @@ enum zcrxctl_prop {
 	ZCRXCTL_PROP_MACVTAP_IFINDEX,
 	ZCRXCTL_PROP_FALLBACK,
 	ZCRXCTL_PROP_LOW_WATERMARK,
+	ZCRXCTL_PROP_UNBIND_ON_VHOST_GONE,
 	ZCRXCTL_PROP_STATE,
 	ZCRXCTL_PROP_POLICY_LEVEL,
 	ZCRXCTL_PROP_ORIGIN,
@@ -127,6 +132,7 @@ union zcrxctl_prop_value {
 	uint64_t u64;
 	double d;
 	char *s;			/* owned */
+	bool flag;
 };
 
 /* What the daemon told of a binding; absent properties are not shown. */

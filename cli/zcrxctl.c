@@ -96,10 +96,11 @@ static int read_property_value(sd_bus_message *m, struct zcrxctl_binding *b,
 		[ZCRXCTL_PROP_U64] = "t",
 		[ZCRXCTL_PROP_DOUBLE] = "d",
 		[ZCRXCTL_PROP_STRING] = "s",
+		[ZCRXCTL_PROP_BOOL] = "b",
 	};
 	enum zcrxctl_prop_type type = zcrxctl_props[prop].type;
 	const char *s;
-	int r;
+	int flag = 0, r;
 
 	r = sd_bus_message_enter_container(m, 'v', signature[type]);
 	if (r == -ENXIO)	/* another type than the API's */
@@ -120,6 +121,11 @@ static int read_property_value(sd_bus_message *m, struct zcrxctl_binding *b,
 		r = sd_bus_message_read_basic(m, 's', &s);
 		if (r >= 0)
 			r = zcrxctl_binding_set_string(b, prop, s);
+		break;
+	case ZCRXCTL_PROP_BOOL:
+		/* sd-bus reads a boolean into an int. */
+		r = sd_bus_message_read_basic(m, 'b', &flag);
+		b->value[prop].flag = flag;
 		break;
 	}
 	if (r < 0)
@@ -300,6 +306,8 @@ static int append_bind_options(sd_bus_message *m, const struct zcrxctl_bind_args
 	if (r >= 0 && bind->has_low_watermark)
 		r = sd_bus_message_append(m, "{sv}", "low-watermark", "u",
 					  bind->low_watermark);
+	if (r >= 0 && bind->unbind_on_vhost_gone)
+		r = sd_bus_message_append(m, "{sv}", "unbind-on-vhost-gone", "b", 1);
 	/* Only when asked: persisting is the daemon's default. */
 	if (r >= 0 && !bind->persist)
 		r = sd_bus_message_append(m, "{sv}", "persist", "b", 0);

@@ -255,8 +255,12 @@ static void test_usage(struct tap *t)
 		       "global usage lists %s", name);
 	}
 	tap_ok(t, strstr(zcrxctl_usage(ZCRXCTL_COMMAND_BIND),
-			 "fallback copy|drop") != NULL,
+			 "fallback copy|drop") != NULL &&
+		  strstr(zcrxctl_usage(ZCRXCTL_COMMAND_BIND),
+			 "[unbind-on-vhost-gone]") != NULL,
 	       "bind usage names its keywords");
+	tap_ok(t, strstr(global, "[unbind-on-vhost-gone]") != NULL,
+	       "global usage names unbind-on-vhost-gone");
 }
 
 static void test_bind(struct tap *t)
@@ -269,6 +273,7 @@ static void test_bind(struct tap *t)
 		tap_is_str(t, cmd.bind.macvtap, "mvt0", "  macvtap");
 		tap_is_str(t, cmd.bind.fallback, NULL, "  no fallback given");
 		tap_ok(t, !cmd.bind.has_low_watermark, "  no watermark given");
+		tap_ok(t, !cmd.bind.unbind_on_vhost_gone, "  outlives its guest by default");
 		tap_ok(t, cmd.bind.persist, "  persists by default");
 	}
 	if (ok_line(t, "-j bind enp1s0f1 macvtap macvtap7 queue 65535 fallback drop watermark 4294967295 no-persist",
@@ -282,6 +287,19 @@ static void test_bind(struct tap *t)
 		tap_is_int(t, cmd.bind.low_watermark, 4294967295LL,
 			   "  watermark UINT32_MAX is the largest");
 		tap_ok(t, !cmd.bind.persist, "  no-persist");
+		tap_ok(t, !cmd.bind.unbind_on_vhost_gone, "  unbind-on-vhost-gone not given");
+	}
+	if (ok_line(t, "bind eth0 queue 1 macvtap mvt0 unbind-on-vhost-gone", &cmd,
+		    ZCRXCTL_COMMAND_BIND)) {
+		tap_ok(t, cmd.bind.unbind_on_vhost_gone, "  unbind-on-vhost-gone, a flag");
+		tap_ok(t, cmd.bind.persist, "  still persisted");
+	}
+	if (ok_line(t, "bind eth0 unbind-on-vhost-gone no-persist queue 1 fallback drop macvtap mvt0",
+		    &cmd, ZCRXCTL_COMMAND_BIND)) {
+		tap_ok(t, cmd.bind.unbind_on_vhost_gone && !cmd.bind.persist &&
+			  !strcmp(cmd.bind.fallback ?: "", "drop") && cmd.bind.queue == 1 &&
+			  !strcmp(cmd.bind.macvtap, "mvt0"),
+		       "  flags in any place among the keywords");
 	}
 	if (ok_line(t, "bind eth0 queue 0 macvtap m fallback copy watermark 0", &cmd,
 		    ZCRXCTL_COMMAND_BIND)) {
@@ -344,6 +362,13 @@ static void test_bind(struct tap *t)
 		 "bind: \"watermark\" given twice", ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind eth0 queue 1 macvtap m no-persist no-persist",
 		 "bind: \"no-persist\" given twice", ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 macvtap m unbind-on-vhost-gone unbind-on-vhost-gone",
+		 "bind: \"unbind-on-vhost-gone\" given twice", ZCRXCTL_COMMAND_BIND);
+	/* A flag takes no value: what follows is the next keyword. */
+	bad_line(t, "bind eth0 queue 1 macvtap m unbind-on-vhost-gone yes",
+		 "bind: unknown keyword \"yes\"", ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 unbind-on-vhost-gone macvtap",
+		 "bind: \"macvtap\" needs a value", ZCRXCTL_COMMAND_BIND);
 
 	bad_line(t, "bind eth0 que 1 macvtap m",
 		 "bind: unknown keyword \"que\" (did you mean \"queue\"? keywords are whole words)",
@@ -359,6 +384,13 @@ static void test_bind(struct tap *t)
 		 ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind eth0 queue 1 macvtap m persist",
 		 "bind: unknown keyword \"persist\"", ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 macvtap m unbind-on-vhost",
+		 "bind: unknown keyword \"unbind-on-vhost\" (did you mean \"unbind-on-vhost-gone\"? "
+		 "keywords are whole words)", ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 macvtap m unbind-on-vhost-gone=1",
+		 "bind: unknown keyword \"unbind-on-vhost-gone=1\"", ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 macvtap m vhost-gone",
+		 "bind: unknown keyword \"vhost-gone\"", ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind eth0 queue 1 macvtap m low-watermark 3",
 		 "bind: unknown keyword \"low-watermark\"", ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind eth0 dev eth0 queue 1 macvtap m",

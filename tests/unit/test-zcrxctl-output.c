@@ -81,6 +81,15 @@ static bool json_u64_is(struct json_object *obj, const char *key, uint64_t want)
 	       json_object_get_uint64(val) == want;
 }
 
+static bool json_bool_is(struct json_object *obj, const char *key, bool want)
+{
+	struct json_object *val;
+
+	return json_object_object_get_ex(obj, key, &val) &&
+	       json_object_is_type(val, json_type_boolean) &&
+	       json_object_get_boolean(val) == want;
+}
+
 static bool json_double_is(struct json_object *obj, const char *key, double want)
 {
 	struct json_object *val;
@@ -119,13 +128,16 @@ static void test_text(struct tap *t)
 	print_u64(&c.out, "bytes", " bytes %llu", (unsigned long long)1 << 40);
 	print_double(&c.out, "rate", " rate %.1f/s", 12.25);
 	print_share(&c.out, "share", "share", 0.5);
+	print_bool(&c.out, "on", "on", true);
+	print_bool(&c.out, "off", "off", false);
 	print_json_string(&c.out, "event", "json-only");
 	print_text(&c.out, " [%s]", "text only");
 	print_nl(&c.out);
 	close_json_object(&c.out);
 	tap_is_int(t, capture_end(&c), 0, "text: no error");
 	tap_is_str(t, c.text,
-		   "nic eth0 queue 3 bytes 1099511627776 rate 12.2/s share 50.0% [text only]\n",
+		   "nic eth0 queue 3 bytes 1099511627776 rate 12.2/s share 50.0% on yes off no"
+		   " [text only]\n",
 		   "text: formats applied, JSON-only parts left out");
 	free(c.text);
 }
@@ -143,6 +155,8 @@ static void test_json_object(struct tap *t)
 	print_u64(&c.out, "bytes", " bytes %llu", 18446744073709551615ULL);
 	print_double(&c.out, "rate", " rate %.1f/s", 12.25);
 	print_share(&c.out, "share", "share", 0.1);
+	print_bool(&c.out, "on", "on", true);
+	print_bool(&c.out, "off", "off", false);
 	print_double(&c.out, "nan", "%f", NAN);
 	print_json_string(&c.out, "event", "json-only");
 	print_text(&c.out, " [%s]", "text only");
@@ -158,20 +172,23 @@ static void test_json_object(struct tap *t)
 	tap_is_int(t, capture_end(&c), 0, "json: no error");
 	tap_is_str(t, c.text,
 		   "{\"nic\":\"eth0\",\"queue\":4294967295,\"bytes\":18446744073709551615,"
-		   "\"rate\":12.25,\"share\":0.1,\"nan\":null,\"event\":\"json-only\","
+		   "\"rate\":12.25,\"share\":0.1,\"on\":true,\"off\":false,\"nan\":null,"
+		   "\"event\":\"json-only\","
 		   "\"inner\":{\"path\":\"/org/zcrx/zcrx1\"},\"list\":[1,\"two\"]}\n",
 		   "json: one line, slashes unescaped, text-only parts left out");
 
 	doc = parse_json(c.text);
 	tap_ok(t, doc != NULL, "json: parses back");
 	json_keys(doc, keys, sizeof(keys));
-	tap_is_str(t, keys, "nic,queue,bytes,rate,share,nan,event,inner,list",
+	tap_is_str(t, keys, "nic,queue,bytes,rate,share,on,off,nan,event,inner,list",
 		   "json: keys in print order");
 	tap_is_str(t, json_str(doc, "nic"), "eth0", "json: string value");
 	tap_ok(t, json_int_is(doc, "queue", 4294967295LL), "json: uint value");
 	tap_ok(t, json_u64_is(doc, "bytes", UINT64_MAX), "json: u64 value, full range");
 	tap_ok(t, json_double_is(doc, "rate", 12.25), "json: double value");
 	tap_ok(t, json_double_is(doc, "share", 0.1), "json: share is the fraction");
+	tap_ok(t, json_bool_is(doc, "on", true) && json_bool_is(doc, "off", false),
+	       "json: bools are true and false");
 	json_object_put(doc);
 	free(c.text);
 }
@@ -399,6 +416,7 @@ static void fill_binding(struct zcrxctl_binding *b)
 	SET(QUEUE, u32, 3);
 	SET(MACVTAP_IFINDEX, u32, 10);
 	SET(LOW_WATERMARK, u32, 32);
+	SET(UNBIND_ON_VHOST_GONE, flag, true);
 	SET(BUFFERS_POSTED, u64, 1000);
 	SET(BUFFERS_FILLED, u64, 900);
 	SET(BUFFERS_RETURNED, u64, 880);
@@ -428,10 +446,19 @@ static void test_binding_text(struct tap *t)
 	tap_is_int(t, capture_end(&c), 0, "show text: no error");
 	tap_is_str(t, c.text,
 		   "binding 7: nic eth0 (ifindex 2) queue 3 macvtap mvt0 (ifindex 10)\n"
-		   "    fallback copy state zerocopy low-watermark 32\n"
+		   "    fallback copy state zerocopy low-watermark 32 unbind-on-vhost-gone yes\n"
 		   "    policy-level normal origin config\n",
 		   "show text: one block, devices, mode, policy");
 	free(c.text);
+
+	b.value[ZCRXCTL_PROP_UNBIND_ON_VHOST_GONE].flag = false;
+	capture_start(&c, false, false);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_SHOW);
+	tap_is_int(t, capture_end(&c), 0, "show text, outliving its guest: no error");
+	tap_ok(t, c.text && strstr(c.text, " low-watermark 32 unbind-on-vhost-gone no\n"),
+	       "show text: unbind-on-vhost-gone no");
+	free(c.text);
+	b.value[ZCRXCTL_PROP_UNBIND_ON_VHOST_GONE].flag = true;
 
 	capture_start(&c, false, false);
 	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_STATS);
@@ -495,8 +522,10 @@ static void test_binding_json(struct tap *t)
 	json_keys(obj, keys, sizeof(keys));
 	tap_is_str(t, keys,
 		   "id,nic,nic-ifindex,queue,macvtap,macvtap-ifindex,fallback,state,"
-		   "low-watermark,policy-level,origin",
+		   "low-watermark,unbind-on-vhost-gone,policy-level,origin",
 		   "show json: the settings under kebab-case property names");
+	tap_ok(t, json_bool_is(obj, "unbind-on-vhost-gone", true),
+	       "show json: unbind-on-vhost-gone is a JSON boolean");
 	tap_ok(t, json_int_is(obj, "id", 7) && json_int_is(obj, "queue", 3) &&
 		  json_int_is(obj, "nic-ifindex", 2) &&
 		  json_int_is(obj, "macvtap-ifindex", 10) &&
@@ -581,7 +610,8 @@ static void test_events(struct tap *t)
 		   "binding 7: fallback copy -> drop reason starved\n"
 		   "binding 7: state fallback\n"
 		   "binding 7: added nic eth0 (ifindex 2) queue 3 macvtap mvt0 (ifindex 10)"
-		   " fallback copy state zerocopy low-watermark 32 policy-level normal origin config\n"
+		   " fallback copy state zerocopy low-watermark 32 unbind-on-vhost-gone yes"
+		   " policy-level normal origin config\n"
 		   "binding 7: removed\n",
 		   "events text: one line each");
 	free(c.text);
@@ -617,7 +647,8 @@ static void test_events(struct tap *t)
 		case 2:
 			tap_is_str(t, keys,
 				   "event,id,nic,nic-ifindex,queue,macvtap,macvtap-ifindex,"
-				   "fallback,state,low-watermark,policy-level,origin",
+				   "fallback,state,low-watermark,unbind-on-vhost-gone,"
+				   "policy-level,origin",
 				   "binding-added: the binding's settings");
 			tap_ok(t, !strcmp(json_str(doc, "event") ?: "", "binding-added") &&
 				  json_int_is(doc, "id", 7),
