@@ -8,7 +8,10 @@
 # printed as "# " lines for tools/demo), kernel events as StateChanged, a
 # foreign binding left alone, reload and SIGHUP, a macvtap coming back,
 # zcrxctl bind seen in the kernel's dump and refused with the kernel's
-# text, and the kernel keeping its bindings when zcrxd exits.
+# text, unbind-on-vhost-gone (zcrxctl bind, the kernel's dump, the
+# property, Set, a guest coming and going: a runtime binding forgotten, a
+# declared one bound again on reload, a differing value reconciled), and
+# the kernel keeping its bindings when zcrxd exits.
 . /zcrx/tests/lib.sh
 
 nsim_create
@@ -111,6 +114,7 @@ property Macvtap s read
 property MacvtapIfindex u read
 property Fallback s read
 property LowWatermark u read
+property UnbindOnVhostGone b read
 property State s read
 property PolicyLevel s read
 property Origin s read
@@ -313,6 +317,98 @@ check "the kernel's dump has it: queue 2 -> mvt1" \
 check "zcrxctl bind prints the new binding" contains "binding $id4: nic $nic" "$out"
 check "made over D-Bus: Origin runtime, saved" \
 	sh -c "[ '$(prop $id4 Origin)' = 's \"runtime\"' ] && grep -q '\"mvt1\"' /var/lib/zcrx/bindings.json"
+
+# unbind-on-vhost-gone.  The peer's frames go to queue 1, so the declared
+# binding there makes way for a runtime one; a guest (vguest, as in
+# vhost-zerocopy.sh) on mvt0 is the vhost-net user that comes and goes.
+# Its VMM dies (SIGKILL) with vhost-net still set up: the kernel ends the
+# binding when vhost-net is released with its backend attached (a guest
+# that detaches its backend first only gets its buffers back).
+# guest_killed SEED: 50 frames land in binding $gid's guest buffers, then
+# the guest is killed; guest_rx's wait sees the SIGKILL (status 137).
+filled_at_least() { [ "$(field "$gid" filled)" -ge "$1" ]; }
+send_then_kill() {
+	guest_send_all "$1" 50 "$3" || return 1
+	poll filled_at_least $((filled_before + 50)) || return 1
+	kill -9 "$pid"
+}
+guest_killed() {
+	filled_before=$(field "$gid" filled)
+	guest_send=send_then_kill
+	guest_rx 1000 100 "$1"
+	rc=$?
+	unset guest_send
+	[ "$rc" -eq 137 ] || { echo "guest_rx: status $rc, want 137 (killed)"; return 1; }
+}
+write_conf ""
+check "Reload without the declared binding frees queue 1" mgr Reload
+check "queue 1 unbound" poll sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
+tap=/dev/tap$(ifidx mvt0)
+mac=$(cat /sys/class/net/mvt0/address)	# mvt0 was made again above
+out=$(zcrxctl --address "$A" bind "$nic" queue 1 macvtap mvt0 unbind-on-vhost-gone 2>&1)
+rc=$?
+check "zcrxctl bind $nic queue 1 macvtap mvt0 unbind-on-vhost-gone: exit 0" eq "$rc" 0
+id5=$(id_of 1)
+check "the kernel's dump: unbind_on_vhost_gone=1" \
+	sh -c "zcrx-nl dump | grep -q '^id=$id5 .* unbind_on_vhost_gone=1'"
+check "zcrx-nl get: unbind_on_vhost_gone=1" eq "$(field "$id5" unbind_on_vhost_gone)" 1
+check "UnbindOnVhostGone over D-Bus: true" eq "$(prop "$id5" UnbindOnVhostGone)" 'b true'
+check "zcrxctl bind prints it" contains "unbind-on-vhost-gone yes" "$out"
+out=$(zcrxctl --address "$A" -j show "$id5" 2>&1)
+check "zcrxctl -j show: \"unbind-on-vhost-gone\": true" \
+	eq "$(json_value "$out" "$id5" unbind-on-vhost-gone)" true
+check "saved with it in the state file" \
+	grep -q '"unbind-on-vhost-gone": true' /var/lib/zcrx/bindings.json
+bset() { bctl call org.zcrx.zcrx1 "/org/zcrx/zcrx1/binding/$1" org.zcrx.zcrx1.Binding Set 'a{sv}' 1 unbind-on-vhost-gone b "$2"; }
+check "Binding.Set unbind-on-vhost-gone false" bset "$id5" false
+check "the kernel follows: unbind_on_vhost_gone=0" eq "$(field "$id5" unbind_on_vhost_gone)" 0
+check "UnbindOnVhostGone false" eq "$(prop "$id5" UnbindOnVhostGone)" 'b false'
+check "PropertiesChanged names UnbindOnVhostGone" poll grep -q '"UnbindOnVhostGone"' /tmp/signals
+check "the state file follows" grep -q '"unbind-on-vhost-gone": false' /var/lib/zcrx/bindings.json
+check "Binding.Set unbind-on-vhost-gone true again" bset "$id5" true
+check "the kernel: unbind_on_vhost_gone=1 again" eq "$(field "$id5" unbind_on_vhost_gone)" 1
+gid=$id5
+check "50 frames reach a guest on mvt0 in place, then its VMM is killed" guest_killed 31
+check "its vhost-net released: the binding ends, zcrxd forgets it" \
+	poll grep -q "binding $id5 .*ended with its guest (vhost-gone); forgetting" /tmp/zcrxd.log
+check "gone from the state file" not grep -q '"mvt0"' /var/lib/zcrx/bindings.json
+check "gone from the bus" poll sh -c "! busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager ListBindings | grep -q 'binding/$id5\"'"
+sleep 2	# past the pause after which zcrxd makes a wanted binding again
+check "not bound again" sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
+kill -9 $zpid; wait $zpid 2>/dev/null
+start_zcrxd
+check "restart after SIGKILL (3)" poll has_name
+check "not made again from the state file after a restart" \
+	sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
+
+# Declared with unbind-on-vhost-gone: it ends with its guest and waits
+# for the next reload.
+write_conf "{ \"nic\": \"$nic\", \"queue\": 1, \"macvtap\": \"mvt0\", \"unbind-on-vhost-gone\": true }"
+check "Reload declaring unbind-on-vhost-gone" mgr Reload
+id6=$(id_of 1)
+check "declared binding made with unbind_on_vhost_gone=1" \
+	eq "$(field "$id6" unbind_on_vhost_gone)" 1
+check "Origin config, UnbindOnVhostGone true" \
+	eq "$(props "$id6" Origin UnbindOnVhostGone)" 's "config" b true '
+gid=$id6
+check "50 frames reach the next guest in place, then its VMM is killed" guest_killed 32
+check "ended with its guest: logged, to be bound again at reload or restart" \
+	poll grep -q "binding $id6 .*ended with its guest (vhost-gone); .* is bound again at the next reload or restart" /tmp/zcrxd.log
+sleep 2
+check "not bound again before a reload" sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
+kill -HUP $zpid
+check "SIGHUP: bound again, unbind_on_vhost_gone=1" \
+	poll sh -c "zcrx-nl dump | grep -q ' queue=1 .* unbind_on_vhost_gone=1'"
+id7=$(id_of 1)
+
+# Reconcile: the kernel's value differs from the declared one (absent:
+# false); the adopted binding is changed in place, not made again.
+write_conf "$DECLARED"
+check "Reload declaring it without unbind-on-vhost-gone" mgr Reload
+check "the kernel's unbind_on_vhost_gone set to 0" eq "$(field "$id7" unbind_on_vhost_gone)" 0
+check "the same binding, adopted" eq "$(id_of 1)" "$id7"
+check "UnbindOnVhostGone false over D-Bus" eq "$(prop "$id7" UnbindOnVhostGone)" 'b false'
+check "the change is logged" grep -q "binding $id7 .*unbind-on-vhost-gone 1 -> 0" /tmp/zcrxd.log
 
 # Exit: the kernel keeps its bindings.
 before=$(dump_count)
