@@ -205,21 +205,28 @@ ended_with_vhost() {
 			for (i = 1; i <= NF; i++)
 				if ($i ~ /^rx_zerocopy=/) { sub("rx_zerocopy=", "", $i); ok = $i > 0 }
 		}
-		END { exit !ok }' /tmp/events
+		END { exit !ok }' /tmp/events ||
+		{ grep "event=unbound id=$id " /tmp/events; return 1; }
 }
+zcrx-nl events 600000 > /tmp/events &
+events_pid=$!
+wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
 id=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 unbind-on-vhost-gone | sed -n 's/^id=//p')
 check "bind with unbind-on-vhost-gone" test -n "$id"
 check "get shows unbind_on_vhost_gone 1" field_is unbind_on_vhost_gone 1
 check "set unbind-on-vhost-gone 0" zcrx-nl set "$id" unbind-on-vhost-gone 0
+guest_send=guest_send_paced
 check "200 frames reach a guest" guest_rx 1000 200 21
 check "its vhost-net released, the binding stays (set to 0)" \
 	field_is unbind_on_vhost_gone 0
 check "set unbind-on-vhost-gone 1" zcrx-nl set "$id" unbind-on-vhost-gone 1
 check "200 frames reach the next guest" guest_rx 1000 200 22
+guest_send=
 check "its vhost-net released, the binding ended" eventually no_bindings
 check "with an unbound event: reason vhost-gone, frames had landed in place" \
 	eventually ended_with_vhost
 check "and nothing stays pinned" pinned_released
+kill "$events_pid" 2> /dev/null
 
 # Devices going away under traffic with guest buffers posted: the binding
 # ends, vhost gets its buffers back and unpins every page while the guest

@@ -679,10 +679,10 @@ EXPORT_SYMBOL_GPL(zcrx_flush_rx_buffers);
  * zcrx_owner_gone() - the owner of a binding's buffers is gone for good
  * @binding: the binding; the caller holds a reference
  *
- * For vhost-net released by its user (the guest's VMM closed it or
- * exited).  Like zcrx_flush_rx_buffers(), except that a binding made to
- * end with its owner (unbind-on-vhost-gone) ends, with reason
- * vhost-gone: nothing would post to it again.
+ * For tap, when a queue vhost-net posted buffers through is closed: the
+ * guest's VMM closed its devices or exited.  Like zcrx_flush_rx_buffers(),
+ * except that a binding made to end with its owner (unbind-on-vhost-gone)
+ * ends, with reason vhost-gone: nothing would post to it again.
  *
  * Context: process context; sleeps.
  */

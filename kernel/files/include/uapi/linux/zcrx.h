@@ -36,9 +36,9 @@ enum zcrx_state {
  * @ZCRX_UNBIND_REASON_REQUEST: An unbind request.
  * @ZCRX_UNBIND_REASON_NIC_GONE: The NIC was unregistered.
  * @ZCRX_UNBIND_REASON_MACVTAP_GONE: The macvtap device was unregistered.
- * @ZCRX_UNBIND_REASON_VHOST_GONE: The vhost-net device posting buffers to the
- *   binding was released, and the binding was made to end with it
- *   (unbind-on-vhost-gone).
+ * @ZCRX_UNBIND_REASON_VHOST_GONE: The vhost-net user of the binding went away
+ *   (the macvtap queue it posted buffers through was closed), and the binding
+ *   was made to end with it (unbind-on-vhost-gone).
  */
 enum zcrx_unbind_reason {
 	ZCRX_UNBIND_REASON_REQUEST = 1,
