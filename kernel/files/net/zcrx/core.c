@@ -365,8 +365,9 @@ static int zcrx_check_queue(struct net_device *nic, u32 queue,
 {
 	int err;
 
-	if (queue >= nic->real_num_rx_queues)
-		return zcrx_check_rxq(nic, queue, extack);
+	err = zcrx_check_rxq(nic, queue, extack);
+	if (err)
+		return err;
 	if (!zcrx_is_macvtap(macvtap)) {
 		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not a macvtap device");
 		return -EINVAL;
@@ -375,9 +376,6 @@ static int zcrx_check_queue(struct net_device *nic, u32 queue,
 		NL_SET_ERR_MSG(extack, "macvtap-ifindex: not stacked on this NIC");
 		return -EINVAL;
 	}
-	err = zcrx_check_rxq(nic, queue, extack);
-	if (err)
-		return err;
 	if (zcrx_binding_by_macvtap_rcu(macvtap)) {
 		NL_SET_ERR_MSG(extack, "macvtap-ifindex: macvtap already bound");
 		return -EBUSY;
@@ -680,25 +678,22 @@ EXPORT_SYMBOL_GPL(zcrx_flush_rx_buffers);
  * @binding: the binding; the caller holds a reference
  *
  * For tap, when a queue vhost-net posted buffers through is closed: the
- * guest's VMM closed its devices or exited.  Like zcrx_flush_rx_buffers(),
- * except that a binding made to end with its owner (unbind-on-vhost-gone)
- * ends, with reason vhost-gone: nothing would post to it again.
+ * guest's VMM closed its devices or exited.  vhost-net flushed its
+ * buffers when it let go of the queue; what is left is to end a binding
+ * made to end with its owner (unbind-on-vhost-gone), with reason
+ * vhost-gone: nothing would post to it again.  Any other binding stays.
  *
  * Context: process context; sleeps.
  */
 void zcrx_owner_gone(struct zcrx_binding *binding)
 {
-	struct net_device *nic = binding->nic;
-
+	/* Most bindings outlive their guest: no RTNL for those. */
+	if (!READ_ONCE(binding->unbind_on_vhost_gone))
+		return;
 	rtnl_lock();
 	/* Under RTNL, bound means not yet destroyed. */
-	if (binding->bound) {
-		if (READ_ONCE(binding->unbind_on_vhost_gone))
-			zcrx_binding_destroy(binding,
-					     ZCRX_UNBIND_REASON_VHOST_GONE);
-		else
-			nic->zcrx_ops->flush_rx_buffers(nic, binding->queue);
-	}
+	if (binding->bound && binding->unbind_on_vhost_gone)
+		zcrx_binding_destroy(binding, ZCRX_UNBIND_REASON_VHOST_GONE);
 	rtnl_unlock();
 }
 EXPORT_SYMBOL_GPL(zcrx_owner_gone);
