@@ -11,6 +11,9 @@ ip() {
 tc() {
 	/usr/local/sbin/tc "$@"
 }
+ethtool() {
+	/usr/local/sbin/ethtool "$@"
+}
 
 tap_run=0
 tap_failed=0
@@ -145,13 +148,15 @@ outside_nic() {
 
 # outside_send LEN COUNT SEED FIRST: `tapframe serve` on the host sends
 # to $mac through QEMU's backend; its answer comes once all are sent.
+# With $outside_flows set, the frames are IPv4 from that many sources
+# (for a NIC's RSS hash).
 outside_send() {
 	if [ -z "${outside_control_open:-}" ]; then
 		stty -F /dev/ttyS2 raw -echo || return 1
 		exec 7<> /dev/ttyS2
 		outside_control_open=1
 	fi
-	echo "send $mac $1 $2 $3 ${4:-0}" >&7
+	echo "send $mac $1 $2 $3 ${4:-0}${outside_flows:+ $outside_flows}" >&7
 	read -r reply <&7
 	[ "$reply" = "sent $2" ] || { echo "outside sender: $reply"; return 1; }
 }

@@ -15,13 +15,21 @@
  *	(unix datagrams at VM-SOCKET, ours bound at SELF-SOCKET): listens
  *	on the stream socket CONTROL-SOCKET, which QEMU connects to a
  *	serial port of the VM, for lines "send DST-MAC LEN COUNT SEED
- *	FIRST"; sends those frames and answers "sent COUNT" (or "error
- *	TEXT").  The VM's CPUs then spend nothing on producing traffic.
+ *	FIRST [FLOWS]"; sends those frames and answers "sent COUNT" (or
+ *	"error TEXT").  The VM's CPUs then spend nothing on producing
+ *	traffic.
+ *   tapframe serve-link CONTROL-SOCKET IFNAME
+ *	the same, sending through an AF_PACKET socket on IFNAME (the host
+ *	end of QEMU's `-netdev tap` backend)
  *
  * Frame i of a run: destination, the sender's MAC, EtherType 0x88b5
  * (IEEE local experimental), a 4-byte big-endian sequence number, then
  * payload bytes from a generator seeded with SEED and i.  Any lost,
  * reordered, truncated or corrupted byte is reported with its offset.
+ * With FLOWS (serve only), the frame is IPv4 instead: a 20-byte header
+ * (protocol 253, for experiments; source 10.99.0.0 plus i % FLOWS) comes
+ * before the sequence number, so that a NIC's RSS hashes it and spreads
+ * the FLOWS sources over its queues.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,6 +51,8 @@
 
 #define ETH_P_ZCRX_TEST 0x88b5
 #define HDR_LEN (ETH_HLEN + 4)
+#define IP_HDR_LEN 20
+#define IPPROTO_TEST 253
 #define MAX_FRAME 65536
 
 static uint8_t payload_byte(uint32_t seed, uint32_t seq, size_t off)
@@ -54,17 +64,54 @@ static uint8_t payload_byte(uint32_t seed, uint32_t seq, size_t off)
 	return x >> 24;
 }
 
-static void build_frame(uint8_t *buf, size_t len, const uint8_t *dst,
-			const uint8_t *src, uint32_t seed, uint32_t seq)
+/* An IPv4 header from 10.99.0.0 + FLOW to 10.99.255.254, checksummed. */
+static void build_ip_header(uint8_t *ip, size_t ip_len, uint32_t seq,
+			    uint32_t flow)
 {
-	uint16_t proto = htons(ETH_P_ZCRX_TEST);
+	uint32_t sum = 0;
+
+	memset(ip, 0, IP_HDR_LEN);
+	ip[0] = 0x45;				/* version 4, 5 words */
+	ip[2] = ip_len >> 8;
+	ip[3] = ip_len & 0xff;
+	ip[4] = (seq >> 8) & 0xff;		/* identification */
+	ip[5] = seq & 0xff;
+	ip[6] = 0x40;				/* don't fragment */
+	ip[8] = 64;				/* TTL */
+	ip[9] = IPPROTO_TEST;
+	ip[12] = 10;
+	ip[13] = 99;
+	ip[14] = (flow >> 8) & 0xff;
+	ip[15] = flow & 0xff;
+	ip[16] = 10;
+	ip[17] = 99;
+	ip[18] = 255;
+	ip[19] = 254;
+	for (int i = 0; i < IP_HDR_LEN; i += 2)
+		sum += ip[i] << 8 | ip[i + 1];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~((sum & 0xffff) + (sum >> 16)) & 0xffff;
+	ip[10] = sum >> 8;
+	ip[11] = sum & 0xff;
+}
+
+/* Frame SEQ of a run; FLOWS > 0 makes it IPv4 (see the top of the file). */
+static void build_frame(uint8_t *buf, size_t len, const uint8_t *dst,
+			const uint8_t *src, uint32_t seed, uint32_t seq,
+			uint32_t flows)
+{
+	uint16_t proto = htons(flows ? ETH_P_IP : ETH_P_ZCRX_TEST);
+	size_t test_off = flows ? IP_HDR_LEN : 0;
 	uint32_t seq_be = htonl(seq);
 
 	memcpy(buf, dst, ETH_ALEN);
 	memcpy(buf + ETH_ALEN, src, ETH_ALEN);
 	memcpy(buf + 2 * ETH_ALEN, &proto, 2);
-	memcpy(buf + ETH_HLEN, &seq_be, 4);
-	for (size_t off = HDR_LEN; off < len; off++)
+	if (flows)
+		build_ip_header(buf + ETH_HLEN, len - ETH_HLEN, seq,
+				seq % flows);
+	memcpy(buf + ETH_HLEN + test_off, &seq_be, 4);
+	for (size_t off = HDR_LEN + test_off; off < len; off++)
 		buf[off] = payload_byte(seed, seq, off);
 }
 
@@ -131,7 +178,7 @@ static int cmd_send(int argc, char **argv)
 	}
 	for (uint32_t seq = first; seq < first + count; seq++) {
 		build_frame(frame, len, dst, (uint8_t *)ifr.ifr_hwaddr.sa_data,
-			    seed, seq);
+			    seed, seq, 0);
 		if (sendto(fd, frame, len, 0, (struct sockaddr *)&addr,
 			   sizeof(addr)) != (ssize_t)len) {
 			fprintf(stderr, "tapframe send: frame %u: %m\n", seq);
@@ -149,6 +196,13 @@ out:
 /* The source MAC of frames from outside (locally administered). */
 static const uint8_t outside_mac[ETH_ALEN] = { 0x02, 0x7a, 0x63, 0x72, 0x78, 0x01 };
 
+/* Where served frames go: QEMU's dgram socket, or a link (AF_PACKET). */
+struct frame_sink {
+	int fd;
+	struct sockaddr_storage to;
+	socklen_t to_len;
+};
+
 static int unix_address(const char *path, struct sockaddr_un *addr)
 {
 	*addr = (struct sockaddr_un) { .sun_family = AF_UNIX };
@@ -159,47 +213,52 @@ static int unix_address(const char *path, struct sockaddr_un *addr)
 }
 
 /*
- * Send one frame; QEMU's socket appears once it has started, and its
- * queue fills while the VM's NIC has no buffers: a blocking send is the
- * backpressure of a real link with flow control.
+ * Send one frame.  QEMU's dgram socket appears once it has started, and
+ * its queue fills while the VM's NIC has no buffers: a blocking send is
+ * the backpressure of a real link with flow control.  A tap device's
+ * queue drops instead (ENOBUFS only when the packet socket's own buffer
+ * is full): a short wait and a retry.
  */
-static int send_outside(int fd, const struct sockaddr_un *vm,
-			const uint8_t *frame, size_t len)
+static int send_outside(const struct frame_sink *sink, const uint8_t *frame,
+			size_t len)
 {
 	for (int tries = 0;; tries++) {
-		if (sendto(fd, frame, len, 0, (const struct sockaddr *)vm,
-			   sizeof(*vm)) == (ssize_t)len)
+		if (sendto(sink->fd, frame, len, 0,
+			   (const struct sockaddr *)&sink->to,
+			   sink->to_len) == (ssize_t)len)
 			return 0;
-		if ((errno != ENOENT && errno != ECONNREFUSED) || tries == 1000)
+		if ((errno != ENOENT && errno != ECONNREFUSED &&
+		     errno != ENOBUFS) || tries == 1000)
 			return -errno;
-		usleep(10000);
+		usleep(errno == ENOBUFS ? 100 : 10000);
 	}
 }
 
 /* One control line; the answer goes back on the same connection. */
-static void serve_line(FILE *ctl, int fd, const struct sockaddr_un *vm,
-		       char *line)
+static void serve_line(FILE *ctl, const struct frame_sink *sink, char *line)
 {
 	static uint8_t frame[MAX_FRAME];
-	unsigned long len, count, seed, first;
-	char *arg[6], *save = NULL;
+	unsigned long len, count, seed, first, flows = 0;
+	char *arg[7], *save = NULL;
 	uint8_t dst[ETH_ALEN];
 	int n = 0, r;
 
-	for (char *t = strtok_r(line, " \t\r\n", &save); t && n < 6;
+	for (char *t = strtok_r(line, " \t\r\n", &save); t && n < 7;
 	     t = strtok_r(NULL, " \t\r\n", &save))
 		arg[n++] = t;
-	if (n != 6 || strcmp(arg[0], "send") || parse_mac(arg[1], dst) < 0 ||
-	    parse_uint(arg[2], HDR_LEN, MAX_FRAME, &len) < 0 ||
+	if (n < 6 || strcmp(arg[0], "send") || parse_mac(arg[1], dst) < 0 ||
+	    (n == 7 && parse_uint(arg[6], 1, 65536, &flows) < 0) ||
+	    parse_uint(arg[2], HDR_LEN + (flows ? IP_HDR_LEN : 0), MAX_FRAME,
+		       &len) < 0 ||
 	    parse_uint(arg[3], 1, UINT32_MAX, &count) < 0 ||
 	    parse_uint(arg[4], 0, UINT32_MAX, &seed) < 0 ||
 	    parse_uint(arg[5], 0, UINT32_MAX - count, &first) < 0) {
-		fprintf(ctl, "error usage: send DST-MAC LEN COUNT SEED FIRST\n");
+		fprintf(ctl, "error usage: send DST-MAC LEN COUNT SEED FIRST [FLOWS]\n");
 		return;
 	}
 	for (uint32_t seq = first; seq < first + count; seq++) {
-		build_frame(frame, len, dst, outside_mac, seed, seq);
-		r = send_outside(fd, vm, frame, len);
+		build_frame(frame, len, dst, outside_mac, seed, seq, flows);
+		r = send_outside(sink, frame, len);
 		if (r < 0) {
 			fprintf(ctl, "error frame %u: %s\n", seq, strerror(-r));
 			return;
@@ -208,38 +267,33 @@ static void serve_line(FILE *ctl, int fd, const struct sockaddr_un *vm,
 	fprintf(ctl, "sent %lu\n", count);
 }
 
-static int cmd_serve(char **argv)
+/*
+ * Listen on CONTROL-PATH (under a temporary name first: once the path
+ * exists, QEMU's connect cannot be refused), take QEMU's one connection
+ * and serve its lines until QEMU closes it (the VM is gone).
+ */
+static int serve_control(const char *control_path,
+			 const struct frame_sink *sink)
 {
-	struct sockaddr_un control, vm, self;
-	int listener = -1, fd = -1, conn, r = 1;
+	struct sockaddr_un control;
 	char line[256], tmp_path[sizeof(control.sun_path) + 4];
+	int listener, conn, r = 1;
 	FILE *ctl;
 
-	if (unix_address(argv[0], &control) < 0 ||
-	    unix_address(argv[1], &vm) < 0 || unix_address(argv[2], &self) < 0) {
+	snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", control_path);
+	if (unix_address(tmp_path, &control) < 0) {
 		fprintf(stderr, "tapframe serve: socket path too long\n");
 		return 2;
 	}
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || listener < 0) {
+	if (listener < 0) {
 		perror("tapframe serve: socket");
-		goto out;
+		return 1;
 	}
-	unlink(argv[2]);
-	unlink(argv[0]);
-	/* Listening under a temporary name: once CONTROL-SOCKET exists,
-	 * QEMU's connect cannot be refused.
-	 */
-	snprintf(tmp_path, sizeof(tmp_path), "%s.tmp", argv[0]);
-	if (unix_address(tmp_path, &control) < 0) {
-		fprintf(stderr, "tapframe serve: socket path too long\n");
-		goto out;
-	}
+	unlink(control_path);
 	unlink(tmp_path);
-	if (bind(fd, (struct sockaddr *)&self, sizeof(self)) < 0 ||
-	    bind(listener, (struct sockaddr *)&control, sizeof(control)) < 0 ||
-	    listen(listener, 1) < 0 || rename(tmp_path, argv[0]) < 0) {
+	if (bind(listener, (struct sockaddr *)&control, sizeof(control)) < 0 ||
+	    listen(listener, 1) < 0 || rename(tmp_path, control_path) < 0) {
 		perror("tapframe serve: bind");
 		goto out;
 	}
@@ -255,20 +309,64 @@ static int cmd_serve(char **argv)
 		goto out;
 	}
 	setvbuf(ctl, NULL, _IOLBF, 0);
-	/* Until QEMU closes its end: the VM is gone. */
 	while (fgets(line, sizeof(line), ctl)) {
-		serve_line(ctl, fd, &vm, line);
+		serve_line(ctl, sink, line);
 		fflush(ctl);
 	}
 	fclose(ctl);
 	r = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (listener >= 0)
-		close(listener);
-	unlink(argv[0]);
+	close(listener);
+	unlink(control_path);
+	return r;
+}
+
+static int cmd_serve(char **argv)
+{
+	struct frame_sink sink = { .to_len = sizeof(struct sockaddr_un) };
+	struct sockaddr_un self;
+	int r = 1;
+
+	if (unix_address(argv[1], (struct sockaddr_un *)&sink.to) < 0 ||
+	    unix_address(argv[2], &self) < 0) {
+		fprintf(stderr, "tapframe serve: socket path too long\n");
+		return 2;
+	}
+	sink.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sink.fd < 0) {
+		perror("tapframe serve: socket");
+		return 1;
+	}
 	unlink(argv[2]);
+	if (bind(sink.fd, (struct sockaddr *)&self, sizeof(self)) < 0)
+		perror("tapframe serve: bind");
+	else
+		r = serve_control(argv[0], &sink);
+	close(sink.fd);
+	unlink(argv[2]);
+	return r;
+}
+
+static int cmd_serve_link(char **argv)
+{
+	struct frame_sink sink = { .to_len = sizeof(struct sockaddr_ll) };
+	struct sockaddr_ll *to = (struct sockaddr_ll *)&sink.to;
+	int r;
+
+	to->sll_family = AF_PACKET;
+	to->sll_ifindex = if_nametoindex(argv[1]);
+	if (!to->sll_ifindex) {
+		fprintf(stderr, "tapframe serve-link: %s: %m\n", argv[1]);
+		return 1;
+	}
+	/* Protocol 0: this socket only sends. */
+	sink.fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (sink.fd < 0) {
+		perror("tapframe serve-link: socket");
+		return 1;
+	}
+	r = serve_control(argv[0], &sink);
+	close(sink.fd);
 	return r;
 }
 
@@ -369,7 +467,7 @@ static int cmd_expect(int argc, char **argv)
 			goto out;
 		}
 		build_frame(expect, len, buf + hdr_len, buf + hdr_len + ETH_ALEN,
-			    seed, seq);
+			    seed, seq, 0);
 		if (check_frame(buf + hdr_len, n - hdr_len, len, expect) < 0) {
 			printf("frame %u is corrupt\n", seq);
 			goto out;
@@ -388,7 +486,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: tapframe send IFNAME DST-MAC LEN COUNT SEED [FIRST]\n"
 		"       tapframe expect /dev/tapN LEN COUNT SEED TIMEOUT-MS [READY-FILE]\n"
-		"       tapframe serve CONTROL-SOCKET VM-SOCKET SELF-SOCKET\n");
+		"       tapframe serve CONTROL-SOCKET VM-SOCKET SELF-SOCKET\n"
+		"       tapframe serve-link CONTROL-SOCKET IFNAME\n");
 }
 
 int main(int argc, char **argv)
@@ -399,6 +498,8 @@ int main(int argc, char **argv)
 		return cmd_expect(argc - 2, argv + 2);
 	if (argc == 5 && !strcmp(argv[1], "serve"))
 		return cmd_serve(argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "serve-link"))
+		return cmd_serve_link(argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

@@ -58,6 +58,9 @@
 /* The frame format of tapframe.c. */
 #define ETH_P_ZCRX_TEST 0x88b5
 #define TEST_HDR_LEN (ETH_HLEN + 4)
+/* tapframe's IPv4 flavour (for RSS): a 20-byte header, protocol 253. */
+#define TEST_IP_HDR_LEN 20
+#define TEST_IPPROTO 253
 #define MAX_FRAME 65536
 
 #define MAX_RING_SIZE 32768u		/* largest power of two vhost takes */
@@ -807,16 +810,39 @@ static int64_t now_ms(void)
 	return now_us() / 1000;
 }
 
+/*
+ * Where a test frame's sequence number starts after the Ethernet header:
+ * 0 for tapframe's own EtherType, 20 for its IPv4 flavour; -1 if the
+ * frame is not one of ours.
+ */
+static int test_frame_offset(const uint8_t *frame, size_t len)
+{
+	uint16_t ethertype;
+
+	if (len < TEST_HDR_LEN)
+		return -1;
+	memcpy(&ethertype, frame + 2 * ETH_ALEN, sizeof(ethertype));
+	if (ntohs(ethertype) == ETH_P_ZCRX_TEST)
+		return 0;
+	if (ntohs(ethertype) == ETH_P_IP &&
+	    len >= TEST_HDR_LEN + TEST_IP_HDR_LEN &&
+	    frame[ETH_HLEN] == 0x45 && frame[ETH_HLEN + 9] == TEST_IPPROTO)
+		return TEST_IP_HDR_LEN;
+	return -1;
+}
+
 /* A frame of ours: sequence, length and every payload byte, as tapframe. */
 static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
-			     uint16_t num_buffers, uint32_t *ret_seq)
+			     size_t test_off, uint16_t num_buffers,
+			     uint32_t *ret_seq)
 {
+	size_t payload_start = TEST_HDR_LEN + test_off;
 	uint32_t seq = g->next_seq, seq_be;
 
 	if (num_buffers != 1)
 		return mismatch(g, "frame %u spans %u buffers (num_buffers), want 1",
 				seq, num_buffers);
-	memcpy(&seq_be, frame + ETH_HLEN, sizeof(seq_be));
+	memcpy(&seq_be, frame + ETH_HLEN + test_off, sizeof(seq_be));
 	/* Lost frames leave gaps; reordered or repeated ones never pass. */
 	if (g->opt.allow_loss && ntohl(seq_be) > seq &&
 	    ntohl(seq_be) < g->opt.count)
@@ -827,14 +853,14 @@ static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
 	if (len != g->opt.frame_len)
 		return mismatch(g, "frame %u is %zu bytes, want %zu", seq, len,
 				g->opt.frame_len);
-	for (size_t off = TEST_HDR_LEN; off < len; off++) {
+	for (size_t off = payload_start; off < len; off++) {
 		uint8_t want = payload_byte(g->opt.seed, seq, off);
 
 		if (frame[off] != want)
 			return mismatch(g, "frame %u byte %zu is 0x%02x, want 0x%02x",
 					seq, off, frame[off], want);
 		/* --spot-check: the first, middle and last bytes. */
-		if (g->opt.spot_check && off == TEST_HDR_LEN + 5 && len >= 64)
+		if (g->opt.spot_check && off == payload_start + 5 && len >= 64)
 			off = len / 2 - 1;
 		else if (g->opt.spot_check && off == len / 2 + 4 && len >= 64)
 			off = len - 6;
@@ -847,11 +873,11 @@ static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
 static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 {
 	struct virtio_net_hdr_mrg_rxbuf hdr;
-	uint16_t num_buffers = 1, ethertype = 0;
+	uint16_t num_buffers = 1;
 	const uint8_t *buf, *frame;
+	int r, test_off;
 	size_t frame_len;
 	uint32_t seq = 0;
-	int r;
 
 	if (id >= g->opt.bufs)
 		return mismatch(g, "used-ring entry %" PRIu64 " names descriptor %u; %u were posted",
@@ -887,17 +913,16 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 		num_buffers = le16toh(hdr.num_buffers);
 	frame = buf + VNET_HDR_LEN;
 	frame_len = len - VNET_HDR_LEN;
-	if (frame_len >= TEST_HDR_LEN)
-		memcpy(&ethertype, frame + 2 * ETH_ALEN, sizeof(ethertype));
+	test_off = test_frame_offset(frame, frame_len);
 
 	/* Not ours (neighbour discovery and the like): skip, as tapframe. */
-	if (frame_len < TEST_HDR_LEN || ntohs(ethertype) != ETH_P_ZCRX_TEST) {
+	if (test_off < 0) {
 		g->skipped++;
 		if (num_buffers > 1)
 			g->continuations = num_buffers - 1;
 		return 0;
 	}
-	r = verify_test_frame(g, frame, frame_len, num_buffers, &seq);
+	r = verify_test_frame(g, frame, frame_len, test_off, num_buffers, &seq);
 	if (r < 0)
 		return r;
 	g->lost += seq - g->next_seq;
