@@ -58,12 +58,26 @@ esac
 ip link set "$nic" mtu 4000 && ip link set mvt0 mtu 4000 ||
 	bail_out "cannot raise the MTU to 4000"
 
-# send_all LEN: the frames of one run; the sender's CPU seconds (or null:
-# outside the VM) to /tmp/sender_s.
+# send_all LEN: the frames of one run; the sender's CPU seconds to
+# /tmp/sender_s; from outside the VM, the host's CPU ticks over the
+# sending ({"vcpu":V,"vmm":M,"hz":HZ}, QEMU's vCPU threads and its other
+# threads) to /tmp/host_ticks.
 send_all() {
+	echo null > /tmp/host_ticks
 	if [ "$bench_nic" = virtio ]; then
-		echo null > /tmp/sender_s
-		outside_send "$1" "$count" 1 0
+		outside_send "$1" "$count" 1 0 || return 1
+		set -- $outside_host_ticks
+		for kv in "$@"; do
+			case "$kv" in
+			vcpu=*) vcpu=${kv#vcpu=} ;;
+			vmm=*) vmm=${kv#vmm=} ;;
+			sender=*) sender_ticks=${kv#sender=} ;;
+			hz=*) host_hz=${kv#hz=} ;;
+			esac
+		done
+		awk -v t="$sender_ticks" -v hz="$host_hz" \
+			'BEGIN { printf "%.3f\n", t / hz }' > /tmp/sender_s
+		echo "{\"vcpu\":$vcpu,\"vmm\":$vmm,\"hz\":$host_hz}" > /tmp/host_ticks
 		return
 	fi
 	# The sender's CPU time: `times` prints the shell's, then its children's.
@@ -72,6 +86,18 @@ send_all() {
 	set -- $(tail -1 /tmp/sender.out)
 	awk -v u="$(seconds "$1")" -v s="$(seconds "$2")" \
 		'BEGIN { printf "%.3f\n", u + s }' > /tmp/sender_s
+}
+
+# nic_events: the virtio NIC's doorbells to the device on its RX queue
+# (rx_kicks) and its RX interrupts so far, or "null null" (netdevsim).
+nic_events() {
+	if [ "$bench_nic" != virtio ]; then
+		echo null null
+		return
+	fi
+	vdev=$(basename "$(readlink "/sys/class/net/$nic/device")")
+	echo "$(ethtool -S "$nic" | sed -n "s/^ *rx${queue}_kicks: //p")" \
+		"$(awk -v q="$vdev-input.$queue" '$NF == q { print $2 + $3 }' /proc/interrupts)"
 }
 
 # softirq_ticks: ticks all CPUs spent in softirq (the NIC's receive path).
@@ -106,17 +132,22 @@ bench() {
 	pid=$!
 	wait_for_file /tmp/ready 100 || { cat /tmp/vguest.out; bench_end; return 1; }
 	soft0=$(softirq_ticks)
+	set -- $(nic_events)
+	kicks0=$1 irqs0=$2
 	send_all "$len" || { cat /tmp/sender.out; kill "$pid"; bench_end; return 1; }
 	wait "$pid"
 	rc=$?
 	soft1=$(softirq_ticks)
+	set -- $(nic_events)
+	kicks=null irqs=null
+	[ "$1" = null ] || kicks=$(($1 - kicks0)) irqs=$(($2 - irqs0))
 	sed 's/^/# /' /tmp/vguest.out
 	[ "$rc" -eq 0 ] || { bench_end; return 1; }
 	set -- $(sed -n 's/^received \([0-9]*\) .* lost \([0-9]*\);.*/\1 \2/p' /tmp/vguest.out)
 	frames=$1 lost=$2
 	set -- $(sed -n 's/^timing: first-to-last-us \([0-9]*\) vhost-ticks \([0-9-]*\) guest-ticks \([0-9-]*\) hz \([0-9]*\)/\1 \2 \3 \4/p' /tmp/vguest.out)
 	us=$1 vhost=$2 guest=$3 hz=$4
-	sender_s=$(cat /tmp/sender_s)
+	sender_s=$(cat /tmp/sender_s) host_ticks=$(cat /tmp/host_ticks)
 	copied=$((frames * len)) zerocopy=0 dropped=0
 	if [ -n "$id" ]; then
 		copied=$(field "$id" rx_copied_bytes)
@@ -124,7 +155,7 @@ bench() {
 		dropped=$(field "$id" rx_dropped)
 	fi
 	bench_end
-	echo "# bench {\"nic\":\"$bench_nic\",\"mode\":\"$mode\",\"len\":$len,\"frames\":$frames,\"lost\":$lost,\"us\":$us,\"hz\":$hz,\"vhost_ticks\":$vhost,\"softirq_ticks\":$((soft1 - soft0)),\"guest_ticks\":$guest,\"sender_s\":$sender_s,\"copied_bytes\":$copied,\"zerocopy_bytes\":$zerocopy,\"nic_dropped\":$dropped,\"fallback\":\"$bound_fallback\"}"
+	echo "# bench {\"nic\":\"$bench_nic\",\"mode\":\"$mode\",\"len\":$len,\"frames\":$frames,\"lost\":$lost,\"us\":$us,\"hz\":$hz,\"vhost_ticks\":$vhost,\"softirq_ticks\":$((soft1 - soft0)),\"guest_ticks\":$guest,\"sender_s\":$sender_s,\"host_ticks\":$host_ticks,\"copied_bytes\":$copied,\"zerocopy_bytes\":$zerocopy,\"nic_dropped\":$dropped,\"nic_kicks\":$kicks,\"nic_irqs\":$irqs,\"fallback\":\"$bound_fallback\"}"
 }
 
 # Rounds interleave bound and unbound so that drift in the emulator's

@@ -149,7 +149,8 @@ outside_nic() {
 # outside_send LEN COUNT SEED FIRST: `tapframe serve` on the host sends
 # to $mac through QEMU's backend; its answer comes once all are sent.
 # With $outside_flows set, the frames are IPv4 from that many sources
-# (for a NIC's RSS hash).
+# (for a NIC's RSS hash).  The host's CPU time over the sending is left
+# in $outside_host_ticks ("host-ticks vcpu=V vmm=M sender=S hz=HZ").
 outside_send() {
 	if [ -z "${outside_control_open:-}" ]; then
 		stty -F /dev/ttyS2 raw -echo || return 1
@@ -158,7 +159,10 @@ outside_send() {
 	fi
 	echo "send $mac $1 $2 $3 ${4:-0}${outside_flows:+ $outside_flows}" >&7
 	read -r reply <&7
-	[ "$reply" = "sent $2" ] || { echo "outside sender: $reply"; return 1; }
+	case "$reply" in
+	"sent $2 "*) outside_host_ticks=${reply#"sent $2 "} ;;
+	*) echo "outside sender: $reply"; return 1 ;;
+	esac
 }
 
 # field_is KEY VALUE: the counter KEY of binding $id is VALUE.

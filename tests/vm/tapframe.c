@@ -17,7 +17,11 @@
  *	serial port of the VM, for lines "send DST-MAC LEN COUNT SEED
  *	FIRST [FLOWS]"; sends those frames and answers "sent COUNT" (or
  *	"error TEXT").  The VM's CPUs then spend nothing on producing
- *	traffic.
+ *	traffic.  The answer adds the host's CPU time over the sending, in
+ *	clock ticks: "sent COUNT host-ticks vcpu=V vmm=M sender=S hz=HZ",
+ *	V for QEMU's vCPU threads (named "CPU n/..." with debug-threads=on),
+ *	M for its other threads (the device model's main loop among them),
+ *	S for this sender.
  *   tapframe serve-link CONTROL-SOCKET IFNAME
  *	the same, sending through an AF_PACKET socket on IFNAME (the host
  *	end of QEMU's `-netdev tap` backend)
@@ -34,6 +38,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <net/ethernet.h>
@@ -45,7 +50,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <dirent.h>
 #include <sys/socket.h>
+#include <sys/times.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -234,9 +241,79 @@ static int send_outside(const struct frame_sink *sink, const uint8_t *frame,
 	}
 }
 
-/* One control line; the answer goes back on the same connection. */
-static void serve_line(FILE *ctl, const struct frame_sink *sink, char *line)
+/* CPU clock ticks of the VMM's threads, and of the sender itself. */
+struct host_ticks {
+	unsigned long long vcpu;
+	unsigned long long vmm;
+	unsigned long long sender;
+};
+
+/* utime + stime of one /proc/PID/task/TID/stat; its comm to COMM. */
+static int thread_ticks(pid_t pid, const char *tid, char *comm, size_t size,
+			unsigned long long *ticks)
 {
+	unsigned long long utime, stime;
+	char path[sizeof("/proc//task//stat") + 2 * 12 + NAME_MAX];
+	char buf[512], *open_paren, *close_paren;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The comm is in parentheses and may hold spaces: "CPU 0/TCG". */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren)
+		return -EINVAL;
+	snprintf(comm, size, "%.*s", (int)(close_paren - open_paren - 1),
+		 open_paren + 1);
+	/* After the comm: state (field 3) ... utime (14) and stime (15). */
+	if (sscanf(close_paren + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &utime, &stime) != 2)
+		return -EINVAL;
+	*ticks = utime + stime;
+	return 0;
+}
+
+/* The VMM's threads now (a thread that ended meanwhile is not counted). */
+static void read_host_ticks(pid_t vmm, struct host_ticks *t)
+{
+	struct dirent *de;
+	struct tms self;
+	char path[64], comm[64];
+	unsigned long long ticks = 0;
+	DIR *dir;
+
+	*t = (struct host_ticks) { 0 };
+	times(&self);
+	t->sender = self.tms_utime + self.tms_stime;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)vmm);
+	dir = vmm > 0 ? opendir(path) : NULL;
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' ||
+		    thread_ticks(vmm, de->d_name, comm, sizeof(comm), &ticks) < 0)
+			continue;
+		if (!strncmp(comm, "CPU ", 4))
+			t->vcpu += ticks;
+		else
+			t->vmm += ticks;
+	}
+	closedir(dir);
+}
+
+/* One control line; the answer goes back on the same connection. */
+static void serve_line(FILE *ctl, const struct frame_sink *sink, pid_t vmm,
+		       char *line)
+{
+	struct host_ticks before, after;
 	static uint8_t frame[MAX_FRAME];
 	unsigned long len, count, seed, first, flows = 0;
 	char *arg[7], *save = NULL;
@@ -256,6 +333,7 @@ static void serve_line(FILE *ctl, const struct frame_sink *sink, char *line)
 		fprintf(ctl, "error usage: send DST-MAC LEN COUNT SEED FIRST [FLOWS]\n");
 		return;
 	}
+	read_host_ticks(vmm, &before);
 	for (uint32_t seq = first; seq < first + count; seq++) {
 		build_frame(frame, len, dst, outside_mac, seed, seq, flows);
 		r = send_outside(sink, frame, len);
@@ -264,7 +342,10 @@ static void serve_line(FILE *ctl, const struct frame_sink *sink, char *line)
 			return;
 		}
 	}
-	fprintf(ctl, "sent %lu\n", count);
+	read_host_ticks(vmm, &after);
+	fprintf(ctl, "sent %lu host-ticks vcpu=%llu vmm=%llu sender=%llu hz=%ld\n",
+		count, after.vcpu - before.vcpu, after.vmm - before.vmm,
+		after.sender - before.sender, sysconf(_SC_CLK_TCK));
 }
 
 /*
@@ -277,6 +358,8 @@ static int serve_control(const char *control_path,
 {
 	struct sockaddr_un control;
 	char line[256], tmp_path[sizeof(control.sun_path) + 4];
+	struct ucred peer = { .pid = 0 };
+	socklen_t peer_len = sizeof(peer);
 	int listener, conn, r = 1;
 	FILE *ctl;
 
@@ -302,6 +385,9 @@ static int serve_control(const char *control_path,
 		perror("tapframe serve: accept");
 		goto out;
 	}
+	/* The VMM (QEMU) connected: whose threads' CPU time to report. */
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &peer, &peer_len) < 0)
+		peer.pid = 0;
 	ctl = fdopen(conn, "r+");
 	if (!ctl) {
 		close(conn);
@@ -310,7 +396,7 @@ static int serve_control(const char *control_path,
 	}
 	setvbuf(ctl, NULL, _IOLBF, 0);
 	while (fgets(line, sizeof(line), ctl)) {
-		serve_line(ctl, sink, line);
+		serve_line(ctl, sink, peer.pid, line);
 		fflush(ctl);
 	}
 	fclose(ctl);
