@@ -149,7 +149,7 @@ outside_nic() {
 # outside_send LEN COUNT SEED FIRST: `tapframe serve` on the host sends
 # to $mac through QEMU's backend; its answer comes once all are sent.
 # With $outside_flows set, the frames are IPv4 from that many sources
-# (for a NIC's RSS hash).  The host's CPU time over the sending is left
+# (for a NIC's RSS hash); with $outside_rate, sent at that many a second.  The host's CPU time over the sending is left
 # in $outside_host_ticks ("host-ticks vcpu=V vmm=M sender=S hz=HZ").
 outside_send() {
 	if [ -z "${outside_control_open:-}" ]; then
@@ -157,7 +157,11 @@ outside_send() {
 		exec 7<> /dev/ttyS2
 		outside_control_open=1
 	fi
-	echo "send $mac $1 $2 $3 ${4:-0}${outside_flows:+ $outside_flows}" >&7
+	if [ -n "${outside_flows:-}${outside_rate:-}" ]; then
+		echo "send $mac $1 $2 $3 ${4:-0} ${outside_flows:-0} ${outside_rate:-0}"
+	else
+		echo "send $mac $1 $2 $3 ${4:-0}"
+	fi >&7
 	read -r reply <&7
 	case "$reply" in
 	"sent $2 "*) outside_host_ticks=${reply#"sent $2 "} ;;

@@ -15,8 +15,9 @@
  *	(unix datagrams at VM-SOCKET, ours bound at SELF-SOCKET): listens
  *	on the stream socket CONTROL-SOCKET, which QEMU connects to a
  *	serial port of the VM, for lines "send DST-MAC LEN COUNT SEED
- *	FIRST [FLOWS]"; sends those frames and answers "sent COUNT" (or
- *	"error TEXT").  The VM's CPUs then spend nothing on producing
+ *	FIRST [FLOWS [RATE]]"; sends those frames (RATE > 0: at RATE frames
+ *	a second, else as fast as the backend takes them) and answers "sent
+ *	COUNT" (or "error TEXT").  The VM's CPUs then spend nothing on producing
  *	traffic.  The answer adds the host's CPU time over the sending, in
  *	clock ticks: "sent COUNT host-ticks vcpu=V vmm=M sender=S hz=HZ",
  *	V for QEMU's vCPU threads (named "CPU n/..." with debug-threads=on),
@@ -30,7 +31,7 @@
  * (IEEE local experimental), a 4-byte big-endian sequence number, then
  * payload bytes from a generator seeded with SEED and i.  Any lost,
  * reordered, truncated or corrupted byte is reported with its offset.
- * With FLOWS (serve only), the frame is IPv4 instead: a 20-byte header
+ * With FLOWS > 0 (serve only), the frame is IPv4 instead: a 20-byte header
  * (protocol 253, for experiments; source 10.99.0.0 plus i % FLOWS) comes
  * before the sequence number, so that a NIC's RSS hashes it and spreads
  * the FLOWS sources over its queues.
@@ -54,6 +55,7 @@
 #include <sys/socket.h>
 #include <sys/times.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ETH_P_ZCRX_TEST 0x88b5
@@ -315,26 +317,40 @@ static void serve_line(FILE *ctl, const struct frame_sink *sink, pid_t vmm,
 {
 	struct host_ticks before, after;
 	static uint8_t frame[MAX_FRAME];
-	unsigned long len, count, seed, first, flows = 0;
-	char *arg[7], *save = NULL;
+	unsigned long len, count, seed, first, flows = 0, rate = 0;
+	struct timespec start, due;
+	char *arg[8], *save = NULL;
 	uint8_t dst[ETH_ALEN];
 	int n = 0, r;
 
-	for (char *t = strtok_r(line, " \t\r\n", &save); t && n < 7;
+	for (char *t = strtok_r(line, " \t\r\n", &save); t && n < 8;
 	     t = strtok_r(NULL, " \t\r\n", &save))
 		arg[n++] = t;
 	if (n < 6 || strcmp(arg[0], "send") || parse_mac(arg[1], dst) < 0 ||
-	    (n == 7 && parse_uint(arg[6], 1, 65536, &flows) < 0) ||
+	    (n >= 7 && parse_uint(arg[6], 0, 65536, &flows) < 0) ||
+	    (n == 8 && parse_uint(arg[7], 0, 10000000, &rate) < 0) ||
 	    parse_uint(arg[2], HDR_LEN + (flows ? IP_HDR_LEN : 0), MAX_FRAME,
 		       &len) < 0 ||
 	    parse_uint(arg[3], 1, UINT32_MAX, &count) < 0 ||
 	    parse_uint(arg[4], 0, UINT32_MAX, &seed) < 0 ||
 	    parse_uint(arg[5], 0, UINT32_MAX - count, &first) < 0) {
-		fprintf(ctl, "error usage: send DST-MAC LEN COUNT SEED FIRST [FLOWS]\n");
+		fprintf(ctl, "error usage: send DST-MAC LEN COUNT SEED FIRST [FLOWS [RATE]]\n");
 		return;
 	}
 	read_host_ticks(vmm, &before);
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (uint32_t seq = first; seq < first + count; seq++) {
+		/* Paced: every 16 frames, wait for the time they are due. */
+		if (rate && !((seq - first) % 16)) {
+			uint64_t ns = (uint64_t)(seq - first) * 1000000000 / rate +
+				      start.tv_nsec;
+
+			due.tv_sec = start.tv_sec + ns / 1000000000;
+			due.tv_nsec = ns % 1000000000;
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					       &due, NULL) == EINTR)
+				;
+		}
 		build_frame(frame, len, dst, outside_mac, seed, seq, flows);
 		r = send_outside(sink, frame, len);
 		if (r < 0) {
