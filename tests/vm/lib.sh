@@ -146,6 +146,20 @@ outside_nic() {
 	done
 }
 
+# outside_macvtap: the outside NIC ($nic) up, a macvtap mvt0 (bridge
+# mode) on it for a guest; sets $tap, $mac, and frames_from=outside.
+outside_macvtap() {
+	nic=$(outside_nic)
+	[ -n "$nic" ] || bail_out "no virtio-net NIC fed from outside"
+	ip link set "$nic" up || bail_out "cannot bring $nic up"
+	ip link add link "$nic" name mvt0 type macvtap mode bridge ||
+		bail_out "no macvtap"
+	ip link set mvt0 up || bail_out "no mvt0"
+	tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)
+	mac=$(cat /sys/class/net/mvt0/address)
+	frames_from=outside
+}
+
 # outside_send LEN COUNT SEED FIRST: `tapframe serve` on the host sends
 # to $mac through QEMU's backend; its answer comes once all are sent.
 # With $outside_flows set, the frames are IPv4 from that many sources

@@ -9,15 +9,7 @@
 # byte; the binding's counters say which queue carried each frame.
 . /zcrx/tests/lib.sh
 
-nic=$(outside_nic)
-[ -n "$nic" ] || bail_out "no virtio-net NIC fed from outside"
-ip link set "$nic" up || bail_out "cannot bring $nic up"
-ip link add link "$nic" name mvt0 type macvtap mode bridge ||
-	bail_out "no macvtap"
-ip link set mvt0 up || bail_out "no mvt0"
-tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)
-mac=$(cat /sys/class/net/mvt0/address)
-frames_from=outside
+outside_macvtap
 outside_flows=16
 
 # indirection_is QUEUES: every entry of the RSS table is one of QUEUES
