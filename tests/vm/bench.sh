@@ -26,11 +26,11 @@ count=${ZCRX_BENCH_FRAMES:-40000}
 # posts cover the round trip of a buffer through guest and vhost.
 sizes=${ZCRX_BENCH_SIZES:-64 512 1500 4000}
 rounds=${ZCRX_BENCH_ROUNDS:-3}
-# virtio: runs of the same kernel moved by 0.80-0.98 in their 4000-byte
-# ratio on 3 rounds; 5 rounds take the medians further from one bad run.
-[ "${bench_nic:-netdevsim}" = netdevsim ] || rounds=${ZCRX_BENCH_ROUNDS:-5}
 
 bench_nic=${bench_nic:-netdevsim}
+# virtio: runs of the same kernel moved by 0.80-0.98 in their 4000-byte
+# ratio on 3 rounds; 5 rounds take the medians further from one bad run.
+[ "$bench_nic" = netdevsim ] || rounds=${ZCRX_BENCH_ROUNDS:-5}
 # Bound runs: netdevsim's sender is the VM's own CPU and rarely outruns
 # the guest; the sender outside the VM does, so there the excess is
 # dropped at the NIC (drop fallback) rather than copied and then dropped

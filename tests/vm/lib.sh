@@ -163,8 +163,9 @@ outside_macvtap() {
 # outside_send LEN COUNT SEED FIRST: `tapframe serve` on the host sends
 # to $mac through QEMU's backend; its answer comes once all are sent.
 # With $outside_flows set, the frames are IPv4 from that many sources
-# (for a NIC's RSS hash); with $outside_rate, sent at that many a second.  The host's CPU time over the sending is left
-# in $outside_host_ticks ("host-ticks vcpu=V vmm=M sender=S hz=HZ").
+# (for a NIC's RSS hash); with $outside_rate, sent at that many a second.
+# The host's CPU time over the sending is left in $outside_host_ticks
+# ("host-ticks vcpu=V vmm=M sender=S hz=HZ").
 outside_send() {
 	if [ -z "${outside_control_open:-}" ]; then
 		stty -F /dev/ttyS2 raw -echo || return 1

@@ -65,7 +65,7 @@ elapsed() {
 # reader_ready: the nested guest's frame reader is open (its TAP says).
 reader_ready() {
 	n=0
-	until grep -q '^# nested: reader ready' /tmp/nested.tap 2> /dev/null; do
+	until grep -q '^# reader ready' /tmp/nested.tap 2> /dev/null; do
 		[ "$n" -lt 120 ] && running "$qemu" ||
 			{ cat /tmp/nested.tap; return 1; }
 		sleep 1

@@ -20,7 +20,7 @@ check "$nic up" ip link set "$nic" up
 tapframe expect "$nic" 1000 128 1 600000 /tmp/ready > /tmp/expect.out 2>&1 &
 reader=$!
 wait_for_file /tmp/ready 600 || bail_out "tapframe expect did not start"
-echo "# nested: reader ready"
+echo "# reader ready"
 wait "$reader"
 reader_rc=$?
 check "128 frames of 1000 bytes from outside, every byte intact" \

@@ -38,6 +38,7 @@
  * the FLOWS sources over its queues.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,8 +52,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/ip.h>
 #include <sys/ioctl.h>
-#include <dirent.h>
 #include <sys/socket.h>
 #include <sys/times.h>
 #include <sys/un.h>
@@ -61,7 +62,7 @@
 
 #define ETH_P_ZCRX_TEST 0x88b5
 #define HDR_LEN (ETH_HLEN + 4)
-#define IP_HDR_LEN 20
+#define IP_HDR_LEN ((int)sizeof(struct iphdr))
 #define IPPROTO_TEST 253
 #define MAX_FRAME 65536
 
@@ -75,34 +76,27 @@ static uint8_t payload_byte(uint32_t seed, uint32_t seq, size_t off)
 }
 
 /* An IPv4 header from 10.99.0.0 + FLOW to 10.99.255.254, checksummed. */
-static void build_ip_header(uint8_t *ip, size_t ip_len, uint32_t seq,
+static void build_ip_header(struct iphdr *ip, size_t ip_len, uint32_t seq,
 			    uint32_t flow)
 {
+	const uint8_t *word = (const uint8_t *)ip;
 	uint32_t sum = 0;
 
-	memset(ip, 0, IP_HDR_LEN);
-	ip[0] = 0x45;				/* version 4, 5 words */
-	ip[2] = ip_len >> 8;
-	ip[3] = ip_len & 0xff;
-	ip[4] = (seq >> 8) & 0xff;		/* identification */
-	ip[5] = seq & 0xff;
-	ip[6] = 0x40;				/* don't fragment */
-	ip[8] = 64;				/* TTL */
-	ip[9] = IPPROTO_TEST;
-	ip[12] = 10;
-	ip[13] = 99;
-	ip[14] = (flow >> 8) & 0xff;
-	ip[15] = flow & 0xff;
-	ip[16] = 10;
-	ip[17] = 99;
-	ip[18] = 255;
-	ip[19] = 254;
+	*ip = (struct iphdr) {
+		.version = 4,
+		.ihl = IP_HDR_LEN / 4,
+		.tot_len = htons(ip_len),
+		.id = htons(seq),
+		.frag_off = htons(IP_DF),
+		.ttl = 64,
+		.protocol = IPPROTO_TEST,
+		.saddr = htonl(0x0a630000 | (flow & 0xffff)),
+		.daddr = htonl(0x0a63fffe),
+	};
 	for (int i = 0; i < IP_HDR_LEN; i += 2)
-		sum += ip[i] << 8 | ip[i + 1];
+		sum += word[i] << 8 | word[i + 1];
 	sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~((sum & 0xffff) + (sum >> 16)) & 0xffff;
-	ip[10] = sum >> 8;
-	ip[11] = sum & 0xff;
+	ip->check = htons(~((sum & 0xffff) + (sum >> 16)) & 0xffff);
 }
 
 /* Frame SEQ of a run; FLOWS > 0 makes it IPv4 (see the top of the file). */
@@ -118,8 +112,8 @@ static void build_frame(uint8_t *buf, size_t len, const uint8_t *dst,
 	memcpy(buf + ETH_ALEN, src, ETH_ALEN);
 	memcpy(buf + 2 * ETH_ALEN, &proto, 2);
 	if (flows)
-		build_ip_header(buf + ETH_HLEN, len - ETH_HLEN, seq,
-				seq % flows);
+		build_ip_header((struct iphdr *)(buf + ETH_HLEN),
+				len - ETH_HLEN, seq, seq % flows);
 	memcpy(buf + ETH_HLEN + test_off, &seq_be, 4);
 	for (size_t off = HDR_LEN + test_off; off < len; off++)
 		buf[off] = payload_byte(seed, seq, off);

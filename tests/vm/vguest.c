@@ -34,6 +34,7 @@
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
 #include <net/if.h>
+#include <netinet/ip.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -59,7 +60,7 @@
 #define ETH_P_ZCRX_TEST 0x88b5
 #define TEST_HDR_LEN (ETH_HLEN + 4)
 /* tapframe's IPv4 flavour (for RSS): a 20-byte header, protocol 253. */
-#define TEST_IP_HDR_LEN 20
+#define TEST_IP_HDR_LEN ((int)sizeof(struct iphdr))
 #define TEST_IPPROTO 253
 #define MAX_FRAME 65536
 
@@ -817,6 +818,7 @@ static int64_t now_ms(void)
  */
 static int test_frame_offset(const uint8_t *frame, size_t len)
 {
+	struct iphdr ip;
 	uint16_t ethertype;
 
 	if (len < TEST_HDR_LEN)
@@ -824,11 +826,12 @@ static int test_frame_offset(const uint8_t *frame, size_t len)
 	memcpy(&ethertype, frame + 2 * ETH_ALEN, sizeof(ethertype));
 	if (ntohs(ethertype) == ETH_P_ZCRX_TEST)
 		return 0;
-	if (ntohs(ethertype) == ETH_P_IP &&
-	    len >= TEST_HDR_LEN + TEST_IP_HDR_LEN &&
-	    frame[ETH_HLEN] == 0x45 && frame[ETH_HLEN + 9] == TEST_IPPROTO)
-		return TEST_IP_HDR_LEN;
-	return -1;
+	if (ntohs(ethertype) != ETH_P_IP ||
+	    len < TEST_HDR_LEN + TEST_IP_HDR_LEN)
+		return -1;
+	memcpy(&ip, frame + ETH_HLEN, sizeof(ip));
+	return ip.version == 4 && ip.ihl * 4 == TEST_IP_HDR_LEN &&
+	       ip.protocol == TEST_IPPROTO ? TEST_IP_HDR_LEN : -1;
 }
 
 /* A frame of ours: sequence, length and every payload byte, as tapframe. */
