@@ -58,12 +58,18 @@ static const char *const unbind_reason_names[] = {
 	[ZCRX_UNBIND_REASON_VHOST_GONE] = "vhost-gone",
 };
 
+static const char *const isolation_names[] = {
+	[ZCRX_ISOLATION_PASSTHRU] = "passthru",
+	[ZCRX_ISOLATION_MAC_FILTER] = "mac-filter",
+};
+
 static const char *const event_names[] = {
 	[ZCRX_CMD_BOUND_NTF] = "bound",
 	[ZCRX_CMD_UNBOUND_NTF] = "unbound",
 	[ZCRX_CMD_LOW_BUFFERS_NTF] = "low-buffers",
 	[ZCRX_CMD_FALLBACK_ENGAGED_NTF] = "fallback-engaged",
 	[ZCRX_CMD_FALLBACK_CLEARED_NTF] = "fallback-cleared",
+	[ZCRX_CMD_FOREIGN_FRAMES_NTF] = "foreign-frames",
 };
 
 struct binding_attr {
@@ -98,6 +104,9 @@ static const struct binding_attr binding_attrs[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_COPYBREAK] = { .name = "copybreak" },
 	[ZCRX_A_BINDING_RX_COPYBREAK_PACKETS] = { .name = "rx-copybreak-packets", .is_uint = true },
 	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = { .name = "unbind-on-vhost-gone", .is_u8 = true },
+	[ZCRX_A_BINDING_ISOLATION] = { .name = "isolation", VALUE_NAMES(isolation_names) },
+	[ZCRX_A_BINDING_RX_FOREIGN_PACKETS] = { .name = "rx-foreign-packets", .is_uint = true },
+	[ZCRX_A_BINDING_RX_LENGTH_ERRORS] = { .name = "rx-length-errors", .is_uint = true },
 };
 
 /**

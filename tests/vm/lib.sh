@@ -146,13 +146,14 @@ outside_nic() {
 	done
 }
 
-# outside_macvtap: the outside NIC ($nic) up, a macvtap mvt0 (bridge
-# mode) on it for a guest; sets $tap, $mac, and frames_from=outside.
+# outside_macvtap: the outside NIC ($nic) up, a macvtap mvt0 on it for a
+# guest, in passthru mode (virtio_net has no MAC filter: a guest must own
+# the NIC for zcrx to bind); sets $tap, $mac, and frames_from=outside.
 outside_macvtap() {
 	nic=$(outside_nic)
 	[ -n "$nic" ] || bail_out "no virtio-net NIC fed from outside"
 	ip link set "$nic" up || bail_out "cannot bring $nic up"
-	ip link add link "$nic" name mvt0 type macvtap mode bridge ||
+	ip link add link "$nic" name mvt0 type macvtap mode passthru ||
 		bail_out "no macvtap"
 	ip link set mvt0 up || bail_out "no mvt0"
 	tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)

@@ -26,7 +26,7 @@ id=$(zcrx-nl bind "$nic" 0 mvt0 copy 0 0 | sed -n 's/^id=//p')
 
 moddir=$(dirname "$(ls /usr/lib/*/qemu/accel-tcg-x86_64.so 2> /dev/null | head -n 1)")
 start=$(cut -d' ' -f1 /proc/uptime)
-# The nested guest's MAC is the macvtap's: bridge mode delivers by MAC.
+# The nested guest's MAC is the macvtap's (passthru: the NIC is the guest's alone).
 # romfile=: no option ROM (no network boot).
 QEMU_MODULE_DIR=$moddir qemu-system-x86_64 -accel tcg -m 128 -smp 1 \
 	-nodefaults -display none -no-reboot -L /usr/share/qemu \

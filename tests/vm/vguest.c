@@ -45,6 +45,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,6 +103,10 @@ struct options {
 	enum disruption disrupt;	/* mid-stream, once, after disrupt_after frames */
 	uint32_t disrupt_after;
 	bool iommu;			/* VIRTIO_F_ACCESS_PLATFORM with an IOTLB */
+	bool release_in_child;		/* the last vhost fd reference goes in a child */
+	bool rewritten;			/* the host rewrites one byte of each frame: */
+	size_t rewritten_off;		/* at this frame offset */
+	uint8_t rewritten_val;		/* to this value */
 };
 
 struct virtqueue {
@@ -223,6 +228,11 @@ static void usage(FILE *f)
 		"                   rest must arrive in order; ends at the last frame\n"
 		"  --quiet-ms T     with --allow-loss, also end (successfully) after T ms\n"
 		"                   without a frame once frames came: the last may be lost\n"
+		"  --release-in-child  after the frames, let a forked child hold the\n"
+		"                   last reference to /dev/vhost-net and exit: vhost\n"
+		"                   must still return every RX buffer into our memory\n"
+		"  --rewritten OFF=VAL  the host rewrites the byte at frame offset OFF\n"
+		"                   to VAL (tc pedit): it must arrive rewritten\n"
 		"  --spot-check     for benchmarks: check the header, length, sequence and\n"
 		"                   16 payload bytes (first, middle, last) of each frame,\n"
 		"                   and do not poison buffers, so the guest is not the\n"
@@ -261,7 +271,8 @@ enum {
 	OPT_TAP = 1, OPT_BUFS, OPT_BUF_SIZE, OPT_RING_SIZE, OPT_COUNT, OPT_LEN,
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
 	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
-	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_HELP,
+	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_REWRITTEN,
+	OPT_RELEASE_IN_CHILD, OPT_HELP,
 };
 
 static const struct option rx_options[] = {
@@ -284,6 +295,8 @@ static const struct option rx_options[] = {
 	{ "iommu", no_argument, NULL, OPT_IOMMU },
 	{ "quiet-ms", required_argument, NULL, OPT_QUIET },
 	{ "spot-check", no_argument, NULL, OPT_SPOT_CHECK },
+	{ "rewritten", required_argument, NULL, OPT_REWRITTEN },
+	{ "release-in-child", no_argument, NULL, OPT_RELEASE_IN_CHILD },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -391,6 +404,27 @@ static int check_options(struct guest *g, bool bufs_given)
 	return 0;
 }
 
+/* --rewritten OFF=VAL: the payload byte at frame offset OFF must be VAL. */
+static int parse_rewritten(struct guest *g, const char *arg)
+{
+	unsigned long long off, val;
+	char off_text[32];
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || (size_t)(eq - arg) >= sizeof(off_text))
+		return fail(g, -EINVAL, "--rewritten %s: not OFFSET=VALUE", arg);
+	memcpy(off_text, arg, eq - arg);
+	off_text[eq - arg] = '\0';
+	if (parse_number(off_text, TEST_HDR_LEN, MAX_FRAME - 1, &off) ||
+	    parse_number(eq + 1, 0, UINT8_MAX, &val))
+		return fail(g, -EINVAL, "--rewritten %s: offset %u..%u in the payload, value 0..255",
+			    arg, TEST_HDR_LEN, MAX_FRAME - 1);
+	g->opt.rewritten = true;
+	g->opt.rewritten_off = off;
+	g->opt.rewritten_val = val;
+	return 0;
+}
+
 /* Returns 0 to run, 1 for --help, -EINVAL on a usage error. */
 static int parse_rx_args(struct guest *g, int argc, char **argv)
 {
@@ -436,6 +470,14 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 			break;
 		case OPT_SPOT_CHECK:
 			o->spot_check = true;
+			break;
+		case OPT_RELEASE_IN_CHILD:
+			o->release_in_child = true;
+			break;
+		case OPT_REWRITTEN:
+			r = parse_rewritten(g, optarg);
+			if (r < 0)
+				return r;
 			break;
 		case OPT_HELP:
 			return 1;
@@ -859,6 +901,9 @@ static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
 	for (size_t off = payload_start; off < len; off++) {
 		uint8_t want = payload_byte(g->opt.seed, seq, off);
 
+		if (g->opt.rewritten && off == g->opt.rewritten_off)
+			want = g->opt.rewritten_val;
+
 		if (frame[off] != want)
 			return mismatch(g, "frame %u byte %zu is 0x%02x, want 0x%02x",
 					seq, off, frame[off], want);
@@ -1065,6 +1110,56 @@ static int check_rx_returned(struct guest *g, const char *when)
 		return mismatch(g, "%s: vhost took RX avail entries up to %u but returned used entries up to %u",
 				when, base.num & 0xffff, used_idx);
 	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/*
+ * --release-in-child: the last reference to /dev/vhost-net goes in another
+ * process, a forked child that inherited the fd, as when a VMM passed it
+ * on.  Our guest memory is private: the child's is a copy-on-write copy.
+ * vhost must still give every RX buffer it took back into ours, which
+ * only its worker, running in our mm, can reach.
+ */
+static int release_in_child(struct guest *g)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	struct vhost_vring_state base = { .index = RX_QUEUE };
+	uint16_t used_idx = 0;
+	int r, status;
+	pid_t child;
+
+	/* No kicks come any more: vhost takes nothing after this. */
+	r = VHOST_IOCTL(g, VHOST_GET_VRING_BASE, RX_QUEUE, &base);
+	if (r < 0)
+		return r;
+	child = fork();
+	if (child < 0)
+		return sys_fail(g, "fork");
+	if (!child) {
+		usleep(200 * 1000);
+		_exit(0);
+	}
+	close_fd(&g->vhost_fd);
+	for (int q = 0; q < NUM_QUEUES; q++)
+		g->vq[q].backend_set = false;
+	if (waitpid(child, &status, 0) < 0)
+		return sys_fail(g, "waitpid");
+	for (int tries = 0; tries < 200; tries++) {
+		used_idx = le16toh(__atomic_load_n(&rx->used->idx, __ATOMIC_ACQUIRE));
+		if (used_idx == (uint16_t)base.num) {
+			printf("released in another process: every RX buffer vhost took is back\n");
+			return 0;
+		}
+		usleep(10 * 1000);
+	}
+	return mismatch(g, "released in another process: vhost took RX avail entries up to %u but returned used entries up to %u",
+			base.num & 0xffff, used_idx);
 }
 
 /*
@@ -1316,13 +1411,6 @@ static void guest_init(struct guest *g)
 		g->vq[q].kick_fd = g->vq[q].call_fd = g->vq[q].err_fd = -1;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* Closing /dev/vhost-net first stops vhost before its memory goes away. */
 static void guest_release(struct guest *g)
 {
@@ -1384,6 +1472,11 @@ static int run_rx(struct guest *g)
 	       g->recycled);
 	if (g->opt.timing)
 		report_timing(g);
+	if (g->opt.release_in_child) {
+		r = release_in_child(g);
+		if (r < 0)
+			goto fail;
+	}
 	status = 0;
 	goto teardown;
 

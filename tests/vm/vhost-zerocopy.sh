@@ -219,6 +219,12 @@ guest_send=guest_send_paced
 check "200 frames reach a guest" guest_rx 1000 200 21
 check "its vhost-net released, the binding stays (set to 0)" \
 	field_is unbind_on_vhost_gone 0
+# The last reference to /dev/vhost-net dropped by another process (a
+# forked child): vhost gives the posted buffers back from its worker, in
+# the guest's own memory, not in the closing process's copy of it.
+check "the vhost fd released in another process: every buffer back in the guest's memory" \
+	guest_rx 1000 100 23 --release-in-child
+check "and nothing left pinned there either" pinned_released
 check "set unbind-on-vhost-gone 1" zcrx-nl set "$id" unbind-on-vhost-gone 1
 check "200 frames reach the next guest" guest_rx 1000 200 22
 guest_send=

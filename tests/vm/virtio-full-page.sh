@@ -15,7 +15,7 @@ buffer_size=/sys/class/net/$nic/queues/rx-0/virtio_net/mergeable_rx_buffer_size
 # setup: the NIC up with MTU 9000, a macvtap on it; sets $tap, $mac.
 setup() {
 	ip link set "$nic" mtu 9000 && ip link set "$nic" up &&
-		ip link add link "$nic" name mvt0 type macvtap mode bridge &&
+		ip link add link "$nic" name mvt0 type macvtap mode passthru &&
 		ip link set mvt0 mtu 9000 && ip link set mvt0 up ||
 		bail_out "cannot set up $nic and mvt0"
 	tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)

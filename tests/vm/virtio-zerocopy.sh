@@ -12,7 +12,14 @@ nic=$(outside_nic)
 [ -n "$nic" ] || bail_out "no virtio-net NIC fed from outside"
 ip link set "$nic" mtu 4000 && ip link set "$nic" up ||
 	bail_out "cannot bring $nic up"
-ip link add link "$nic" name mvt0 type macvtap mode bridge ||
+# virtio_net has no MAC filter: only a passthru macvtap, which owns the
+# NIC, may have the NIC write into its guest's buffers.
+ip link add link "$nic" name mvb type macvtap mode bridge ||
+	bail_out "no bridge-mode macvtap"
+check "a bridge-mode macvtap is refused: the queue is not isolated" \
+	sh -c "zcrx-nl bind $nic 0 mvb | grep -q 'error: Invalid argument (22): macvtap-ifindex: queue not isolated'"
+ip link del mvb
+ip link add link "$nic" name mvt0 type macvtap mode passthru ||
 	bail_out "no macvtap"
 ip link set mvt0 mtu 4000 && ip link set mvt0 up || bail_out "no mvt0"
 tap=/dev/tap$(cat /sys/class/net/mvt0/ifindex)

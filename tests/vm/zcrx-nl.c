@@ -89,6 +89,9 @@ static const char *const binding_keys[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_COPYBREAK] = "copybreak",
 	[ZCRX_A_BINDING_RX_COPYBREAK_PACKETS] = "rx_copybreak",
 	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = "unbind_on_vhost_gone",
+	[ZCRX_A_BINDING_ISOLATION] = "isolation",
+	[ZCRX_A_BINDING_RX_FOREIGN_PACKETS] = "rx_foreign",
+	[ZCRX_A_BINDING_RX_LENGTH_ERRORS] = "rx_length_errors",
 };
 
 static const char *attr_name(int attr, char *buf, size_t size)

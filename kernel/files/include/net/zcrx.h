@@ -56,6 +56,10 @@ struct zcrx_buf_owner_ops {
  * @copied: the frame was copied out of the buffer before delivery
  * @binding: the binding it was posted to (holds a reference)
  * @owner: whom to give the buffer back to
+ * @dev_hdr: room for a header the device writes per buffer, in host
+ *	memory the guest cannot reach (a virtio-net NIC's header), so that
+ *	the driver reads the device's metadata from where nobody can
+ *	rewrite it
  *
  * The owner allocates and fills in @page, @offset, @len, @headroom,
  * @cookie and @owner, then posts it with zcrx_post_rx_buffer(); the rest belongs to
@@ -74,6 +78,7 @@ struct zcrx_buf {
 	bool copied;
 	struct zcrx_binding *binding;
 	const struct zcrx_buf_owner_ops *owner;
+	u8 dev_hdr[24] __aligned(8);
 };
 
 /**
@@ -97,6 +102,14 @@ struct zcrx_buf {
  *	its buffers back, and the device writes none of them afterwards.
  *	Called under RTNL, concurrently with the receive path and with
  *	posts; may sleep (a device holding buffers in its ring resets it).
+ * @steer_queue: optional: steer the frames for unicast address @mac, and
+ *	no other frame, to @queue: a MAC filter in the device, with @queue
+ *	taken out of its RSS spreading, so that the device writes into the
+ *	buffers posted to @queue only frames for that address (multicast
+ *	and broadcast frames go elsewhere).  Called under RTNL after
+ *	bind_queue and before the queue is restarted; undone by
+ *	unbind_queue.  Without it a queue binds only to a macvtap in
+ *	passthru mode, which owns the whole NIC.
  * @commit_rx_buffers: optional: the buffers posted to @queue since the
  *	last call are a batch; make them visible to the device at once (a
  *	doorbell).  Called in the poster's context after its posts.
@@ -111,6 +124,8 @@ struct netdev_zcrx_ops {
 	int (*post_rx_buffer)(struct net_device *dev, unsigned int queue,
 			      struct zcrx_buf *buf);
 	void (*flush_rx_buffers)(struct net_device *dev, unsigned int queue);
+	int (*steer_queue)(struct net_device *dev, unsigned int queue,
+			   const u8 *mac, struct netlink_ext_ack *extack);
 	void (*commit_rx_buffers)(struct net_device *dev, unsigned int queue);
 };
 
@@ -127,6 +142,8 @@ void zcrx_buf_release(struct zcrx_buf *buf, bool filled);
 void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
 		     u32 frame_len);
 u32 zcrx_rx_fallback(struct zcrx_binding *binding);
+bool zcrx_rx_len_ok(const struct zcrx_buf *buf, u32 len);
+int zcrx_rx_orphan(struct sk_buff *skb, bool foreign);
 bool zcrx_rx_copybreak(struct zcrx_binding *binding, unsigned int len);
 void zcrx_count_rx_copy(struct zcrx_binding *binding);
 #else
@@ -158,6 +175,11 @@ static inline struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb)
 static inline void zcrx_count_copied_bytes(const struct net_device *macvtap,
 					   u32 bytes)
 {
+}
+
+static inline int zcrx_rx_orphan(struct sk_buff *skb, bool foreign)
+{
+	return 0;
 }
 #endif
 

@@ -67,6 +67,22 @@ void zcrx_binding_hold(struct zcrx_binding *binding)
 }
 
 /**
+ * zcrx_binding_free_rcu() - free a binding once no RCU reader can see it
+ * @rcu: &zcrx_binding.rcu
+ *
+ * The per-CPU counters go with it: readers that found the binding under
+ * RCU without a reference (zcrx_count_copied_bytes()) still add to them.
+ */
+static void zcrx_binding_free_rcu(struct rcu_head *rcu)
+{
+	struct zcrx_binding *binding = container_of(rcu, struct zcrx_binding,
+						    rcu);
+
+	free_percpu(binding->stats);
+	kfree(binding);
+}
+
+/**
  * zcrx_binding_put() - drop a reference; the last one frees the binding
  * @binding: the binding
  */
@@ -74,8 +90,7 @@ void zcrx_binding_put(struct zcrx_binding *binding)
 {
 	if (!refcount_dec_and_test(&binding->refcnt))
 		return;
-	free_percpu(binding->stats);
-	kfree_rcu(binding, rcu);
+	call_rcu(&binding->rcu, zcrx_binding_free_rcu);
 }
 EXPORT_SYMBOL_GPL(zcrx_binding_put);
 
@@ -116,6 +131,7 @@ static void zcrx_event_work(struct work_struct *work)
 		[ZCRX_EV_LOW_BUFFERS] = ZCRX_CMD_LOW_BUFFERS_NTF,
 		[ZCRX_EV_FALLBACK_ENGAGED] = ZCRX_CMD_FALLBACK_ENGAGED_NTF,
 		[ZCRX_EV_FALLBACK_CLEARED] = ZCRX_CMD_FALLBACK_CLEARED_NTF,
+		[ZCRX_EV_FOREIGN] = ZCRX_CMD_FOREIGN_FRAMES_NTF,
 	};
 	struct zcrx_binding *binding;
 	int event;
@@ -199,6 +215,9 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 				u64_stats_read(&s->rx_zerocopy_bytes);
 			c.rx_copied_bytes = u64_stats_read(&s->rx_copied_bytes);
 			c.rx_copybreak = u64_stats_read(&s->rx_copybreak);
+			c.rx_foreign = u64_stats_read(&s->rx_foreign);
+			c.rx_length_errors =
+				u64_stats_read(&s->rx_length_errors);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		ret->posted += c.posted;
 		ret->filled += c.filled;
@@ -209,6 +228,8 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 		ret->rx_zerocopy_bytes += c.rx_zerocopy_bytes;
 		ret->rx_copied_bytes += c.rx_copied_bytes;
 		ret->rx_copybreak += c.rx_copybreak;
+		ret->rx_foreign += c.rx_foreign;
+		ret->rx_length_errors += c.rx_length_errors;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_read);
@@ -350,18 +371,65 @@ VISIBLE_IF_KUNIT int zcrx_check_rxq(struct net_device *nic, u32 queue,
 EXPORT_SYMBOL_IF_KUNIT(zcrx_check_rxq);
 
 /**
+ * zcrx_check_isolation() - refuse a queue whose frames are not the guest's
+ * @nic: the NIC
+ * @macvtap: the macvtap stacked on @nic
+ * @extack: names the attribute at fault
+ * @ret: ZCRX_ISOLATION_* that holds
+ *
+ * The NIC writes every frame it puts on the queue into the guest's
+ * buffers, where the guest can read it at once and rewrite it at any
+ * time: only frames the hardware guarantees to be the guest's may land
+ * there.  That holds for a passthru macvtap that is the NIC's only upper
+ * device (the guest owns the NIC), or when the driver filters by MAC:
+ * zcrx then steers the macvtap's address, and nothing else, to the queue.
+ *
+ * Context: RTNL.
+ * Return: 0, -EINVAL (not isolated) or -EBUSY (another upper device).
+ */
+static int zcrx_check_isolation(struct net_device *nic,
+				struct net_device *macvtap,
+				struct netlink_ext_ack *extack, u32 *ret)
+{
+	const struct macvlan_dev *vlan = netdev_priv(macvtap);
+	struct net_device *upper;
+	struct list_head *iter;
+
+	if (vlan->mode == MACVLAN_MODE_PASSTHRU) {
+		netdev_for_each_upper_dev_rcu(nic, upper, iter) {
+			if (upper == macvtap)
+				continue;
+			NL_SET_ERR_MSG_FMT(extack,
+					   "ifindex: %s has upper device %s besides the passthru macvtap",
+					   nic->name, upper->name);
+			return -EBUSY;
+		}
+		*ret = ZCRX_ISOLATION_PASSTHRU;
+		return 0;
+	}
+	if (nic->zcrx_ops->steer_queue) {
+		*ret = ZCRX_ISOLATION_MAC_FILTER;
+		return 0;
+	}
+	NL_SET_ERR_MSG(extack,
+		       "macvtap-ifindex: queue not isolated: the macvtap must be in passthru mode, or the NIC must filter by MAC");
+	return -EINVAL;
+}
+
+/**
  * zcrx_check_queue() - refuse a binding request that cannot be honoured
  * @nic: the NIC
  * @queue: its receive queue
  * @macvtap: the device to bind it to
  * @extack: names the attribute at fault
+ * @ret_isolation: ZCRX_ISOLATION_* the binding will rely on
  *
  * Context: RTNL.
  * Return: 0, -EINVAL, -EOPNOTSUPP or -EBUSY.
  */
 static int zcrx_check_queue(struct net_device *nic, u32 queue,
 			    struct net_device *macvtap,
-			    struct netlink_ext_ack *extack)
+			    struct netlink_ext_ack *extack, u32 *ret_isolation)
 {
 	int err;
 
@@ -380,7 +448,7 @@ static int zcrx_check_queue(struct net_device *nic, u32 queue,
 		NL_SET_ERR_MSG(extack, "macvtap-ifindex: macvtap already bound");
 		return -EBUSY;
 	}
-	return 0;
+	return zcrx_check_isolation(nic, macvtap, extack, ret_isolation);
 }
 
 /**
@@ -464,6 +532,7 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 {
 	struct net_device *nic, *macvtap;
 	struct zcrx_binding *binding;
+	u32 isolation;
 	int err;
 
 	ASSERT_RTNL();
@@ -477,7 +546,7 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 		NL_SET_ERR_MSG(extack, "macvtap-ifindex: no such device");
 		return -ENODEV;
 	}
-	err = zcrx_check_queue(nic, queue, macvtap, extack);
+	err = zcrx_check_queue(nic, queue, macvtap, extack, &isolation);
 	if (err)
 		return err;
 
@@ -487,8 +556,13 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 		return -ENOMEM;
 	binding->copybreak = config->copybreak;
 	binding->unbind_on_vhost_gone = config->unbind_on_vhost_gone;
+	binding->isolation = isolation;
 
-	err = xa_alloc_cyclic(&zcrx_bindings, &binding->id, binding,
+	/*
+	 * Only the id is reserved: nobody can find the binding, nor post to
+	 * it, before its queue is bound, steered and restarted.
+	 */
+	err = xa_alloc_cyclic(&zcrx_bindings, &binding->id, NULL,
 			      xa_limit_31b, &zcrx_next_id, GFP_KERNEL);
 	if (err < 0)
 		goto err_put;
@@ -496,12 +570,19 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 	err = nic->zcrx_ops->bind_queue(nic, queue, binding, extack);
 	if (err)
 		goto err_erase;
+	if (isolation == ZCRX_ISOLATION_MAC_FILTER) {
+		err = nic->zcrx_ops->steer_queue(nic, queue, macvtap->dev_addr,
+						 extack);
+		if (err)
+			goto err_unbind_queue;
+	}
 	__netif_get_rx_queue(nic, queue)->zcrx = binding;
 	err = zcrx_restart_queue(binding);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "queue-id: restarting the queue failed");
-		goto err_unbind_queue;
+		goto err_clear_queue;
 	}
+	xa_store(&zcrx_bindings, binding->id, binding, GFP_KERNEL);
 
 	netdev_hold(nic, &binding->nic_tracker, GFP_KERNEL);
 	netdev_hold(macvtap, &binding->macvtap_tracker, GFP_KERNEL);
@@ -510,8 +591,9 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 	*ret = binding;
 	return 0;
 
-err_unbind_queue:
+err_clear_queue:
 	__netif_get_rx_queue(nic, queue)->zcrx = NULL;
+err_unbind_queue:
 	nic->zcrx_ops->unbind_queue(nic, queue);
 err_erase:
 	xa_erase(&zcrx_bindings, binding->id);
@@ -571,7 +653,8 @@ int zcrx_post_rx_buffer(struct zcrx_binding *binding, struct zcrx_buf *buf)
 {
 	int err;
 
-	if (!buf->len || buf->offset + buf->len > PAGE_SIZE ||
+	if (!buf->len || buf->offset >= PAGE_SIZE ||
+	    buf->len > PAGE_SIZE - buf->offset ||
 	    buf->headroom > buf->offset || !buf->owner)
 		return -EINVAL;
 
@@ -815,6 +898,63 @@ u32 zcrx_rx_fallback(struct zcrx_binding *binding)
 EXPORT_SYMBOL_GPL(zcrx_rx_fallback);
 
 /**
+ * zcrx_rx_len_ok() - bound the length a device reported for a buffer
+ * @buf: the posted buffer the device says it wrote a frame into
+ * @len: the frame's length as the device reported it
+ *
+ * A device's word is not trusted: an empty frame, or one longer than the
+ * buffer (it would make fragment sizes, copies and the owner's used
+ * length run past the buffer), is counted and must be dropped by the
+ * caller, which gives the buffer back unused.
+ *
+ * Context: the queue's receive path.
+ * Return: true when @len fits @buf.
+ */
+bool zcrx_rx_len_ok(const struct zcrx_buf *buf, u32 len)
+{
+	if (likely(len && len <= buf->len))
+		return true;
+	zcrx_stat_add(buf->binding, ZCRX_STAT(rx_length_errors), 1);
+	net_warn_ratelimited("zcrx: %s queue %u reported %u bytes in a %u-byte buffer\n",
+			     buf->binding->nic->name, buf->binding->queue, len,
+			     buf->len);
+	return false;
+}
+EXPORT_SYMBOL_GPL(zcrx_rx_len_ok);
+
+/**
+ * zcrx_rx_orphan() - give a frame in a posted buffer a private copy
+ * @skb: a received skb; nothing happens unless it carries a posted buffer
+ * @foreign: the frame is not being delivered in place to the queue that
+ *	posted the buffer (count it, and tell user space once)
+ *
+ * The buffer is guest memory the guest may rewrite at any time: whoever
+ * else looks at the frame (another tap queue, the host stack, tc,
+ * netfilter) must see bytes of its own.  The buffer goes back to its
+ * owner as not filled.
+ *
+ * Context: the receive path (softirq); does not sleep.
+ * Return: 0, or -ENOMEM (the caller drops @skb).
+ */
+int zcrx_rx_orphan(struct sk_buff *skb, bool foreign)
+{
+	struct zcrx_buf *buf = zcrx_skb_buf(skb);
+	struct zcrx_binding *binding;
+
+	if (!buf)
+		return 0;
+	if (foreign) {
+		/* Before the copy, which may give back the buffer's reference. */
+		binding = buf->binding;
+		zcrx_stat_add(binding, ZCRX_STAT(rx_foreign), 1);
+		if (!test_and_set_bit(0, &binding->foreign_seen))
+			zcrx_queue_event(binding, ZCRX_EV_FOREIGN);
+	}
+	return skb_orphan_frags_rx(skb, GFP_ATOMIC);
+}
+EXPORT_SYMBOL_GPL(zcrx_rx_orphan);
+
+/**
  * zcrx_rx_copybreak() - should a short frame take the copy path?
  * @binding: the binding of the queue
  * @len: the frame's length, Ethernet header included
@@ -851,16 +991,58 @@ void zcrx_count_rx_copy(struct zcrx_binding *binding)
 EXPORT_SYMBOL_GPL(zcrx_count_rx_copy);
 
 /**
- * zcrx_netdev_event() - end the bindings of a device being unregistered
+ * zcrx_veto_change() - refuse a device change that would break isolation
+ * @event: NETDEV_PRECHANGEUPPER or NETDEV_PRE_CHANGEADDR
+ * @ptr: the notifier info of the device
+ *
+ * A passthru binding relies on its macvtap being the NIC's only upper
+ * device: another (a VLAN, a second stack) would receive frames the NIC
+ * wrote into the guest's buffers.  A MAC-filter binding relies on the
+ * macvtap keeping the address steered to the queue.
+ *
+ * Context: RTNL held (netdevice notifier).
+ * Return: NOTIFY_DONE, or notifier_from_errno(-EBUSY) with the extack set.
+ */
+static int zcrx_veto_change(unsigned long event, void *ptr)
+{
+	struct netlink_ext_ack *extack = netdev_notifier_info_to_extack(ptr);
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct netdev_notifier_changeupper_info *upper = ptr;
+	struct zcrx_binding *binding;
+	unsigned long id;
+
+	xa_for_each(&zcrx_bindings, id, binding) {
+		if (event == NETDEV_PRECHANGEUPPER && binding->nic == dev &&
+		    binding->isolation == ZCRX_ISOLATION_PASSTHRU &&
+		    upper->linking && upper->upper_dev != binding->macvtap) {
+			NL_SET_ERR_MSG(extack,
+				       "zcrx: a queue of this NIC is bound to its passthru macvtap");
+			return notifier_from_errno(-EBUSY);
+		}
+		if (event == NETDEV_PRE_CHANGEADDR && binding->macvtap == dev &&
+		    binding->isolation == ZCRX_ISOLATION_MAC_FILTER) {
+			NL_SET_ERR_MSG(extack,
+				       "zcrx: the macvtap's address is steered to a bound queue");
+			return notifier_from_errno(-EBUSY);
+		}
+	}
+	return NOTIFY_DONE;
+}
+
+/**
+ * zcrx_netdev_event() - follow the devices of the bindings
  * @nb: &zcrx_netdev_notifier
- * @event: NETDEV_*; only NETDEV_UNREGISTER matters
+ * @event: NETDEV_*: NETDEV_UNREGISTER, NETDEV_PRECHANGEUPPER and
+ *	NETDEV_PRE_CHANGEADDR matter
  * @ptr: &struct netdev_notifier_info of the device
  *
  * A binding holds references on its NIC and macvtap, so it ends, with
  * reason nic-gone or macvtap-gone, for unregistering to complete.
+ * Changes that would break a binding's isolation are refused
+ * (zcrx_veto_change()).
  *
  * Context: RTNL held (netdevice notifier).
- * Return: NOTIFY_DONE.
+ * Return: NOTIFY_DONE, or a veto.
  */
 static int zcrx_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
@@ -869,6 +1051,8 @@ static int zcrx_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct zcrx_binding *binding;
 	unsigned long id;
 
+	if (event == NETDEV_PRECHANGEUPPER || event == NETDEV_PRE_CHANGEADDR)
+		return zcrx_veto_change(event, ptr);
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
 	xa_for_each(&zcrx_bindings, id, binding) {

@@ -157,7 +157,12 @@ static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 	    nla_put_uint(skb, ZCRX_A_BINDING_RX_COPYBREAK_PACKETS,
 			 c.rx_copybreak) ||
 	    nla_put_u8(skb, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
-		       READ_ONCE(binding->unbind_on_vhost_gone)))
+		       READ_ONCE(binding->unbind_on_vhost_gone)) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_ISOLATION, binding->isolation) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_RX_FOREIGN_PACKETS,
+			 c.rx_foreign) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_RX_LENGTH_ERRORS,
+			 c.rx_length_errors))
 		goto err_cancel;
 	if (cmd == ZCRX_CMD_UNBOUND_NTF &&
 	    nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))

@@ -21,6 +21,10 @@
  * @rx_zerocopy_bytes: bytes of the frames counted in @rx_zerocopy
  * @rx_copied_bytes: bytes the macvtap's readers copied out of frames
  * @rx_copybreak: frames below the copybreak, copied with buffers posted
+ * @rx_foreign: frames in a posted buffer not delivered in place to the
+ *	queue that posted it, copied out before anyone else saw them
+ * @rx_length_errors: frames the driver reported empty or longer than
+ *	their posted buffer, dropped
  * @syncp: consistent 64-bit reads on 32-bit hosts
  *
  * Per CPU so that the poster, the NIC's NAPI context and whoever frees
@@ -36,6 +40,8 @@ struct zcrx_pcpu_stats {
 	u64_stats_t rx_zerocopy_bytes;
 	u64_stats_t rx_copied_bytes;
 	u64_stats_t rx_copybreak;
+	u64_stats_t rx_foreign;
+	u64_stats_t rx_length_errors;
 	struct u64_stats_sync syncp;
 };
 
@@ -50,6 +56,8 @@ struct zcrx_pcpu_stats {
  * @rx_zerocopy_bytes: see &struct zcrx_pcpu_stats
  * @rx_copied_bytes: see &struct zcrx_pcpu_stats
  * @rx_copybreak: see &struct zcrx_pcpu_stats
+ * @rx_foreign: see &struct zcrx_pcpu_stats
+ * @rx_length_errors: see &struct zcrx_pcpu_stats
  */
 struct zcrx_counters {
 	u64 posted;
@@ -61,6 +69,8 @@ struct zcrx_counters {
 	u64 rx_zerocopy_bytes;
 	u64 rx_copied_bytes;
 	u64 rx_copybreak;
+	u64 rx_foreign;
+	u64 rx_length_errors;
 };
 
 /* Events waiting in zcrx_binding.events for the event work. */
@@ -68,6 +78,7 @@ enum zcrx_event {
 	ZCRX_EV_LOW_BUFFERS,
 	ZCRX_EV_FALLBACK_ENGAGED,
 	ZCRX_EV_FALLBACK_CLEARED,
+	ZCRX_EV_FOREIGN,
 	ZCRX_EV_COUNT,
 };
 
@@ -84,6 +95,8 @@ enum zcrx_event {
  * @copybreak: frames shorter than this take the copy path
  * @unbind_on_vhost_gone: the binding ends when its owner is released
  *	(zcrx_owner_gone())
+ * @isolation: ZCRX_ISOLATION_*: why the queue's frames are the guest's
+ * @foreign_seen: a foreign frame was seen (foreign-frames-ntf sent once)
  * @state: ZCRX_STATE_*: whether frames land in posted buffers now
  * @level: buffers posted to the NIC and neither filled nor released
  * @bound: false once unbinding started; posting is refused from then
@@ -110,6 +123,8 @@ struct zcrx_binding {
 	u32 low_watermark;
 	u32 copybreak;
 	bool unbind_on_vhost_gone;
+	u32 isolation;
+	unsigned long foreign_seen;
 	u32 state;
 	atomic_t level;
 	bool bound;

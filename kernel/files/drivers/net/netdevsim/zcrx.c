@@ -8,6 +8,7 @@
  * binding's fallback applies: deliver the peer's skb (the driver-owned
  * buffer of this software NIC) or drop it.
  */
+#include <linux/etherdevice.h>
 #include <linux/highmem.h>
 #include <linux/ptr_ring.h>
 #include <linux/rtnetlink.h>
@@ -23,10 +24,23 @@
  * @ring: posted buffers; produced by posters, consumed by NAPI and by
  *	flushes, which share its consumer lock
  * @binding: the binding the queue serves
+ * @mac: the unicast address steered to the queue, when @steered
+ * @steered: the queue takes the frames for @mac and no others (the MAC
+ *	filter of a real NIC; read by the peer's transmit path)
  */
 struct nsim_zcrx_rq {
 	struct ptr_ring ring;
 	struct zcrx_binding *binding;
+	u8 mac[ETH_ALEN];
+	bool steered;
+};
+
+/* Values of the zcrx_fault_len debugfs knob: what the "device" reports. */
+enum nsim_zcrx_fault {
+	NSIM_ZCRX_FAULT_NONE,
+	NSIM_ZCRX_FAULT_LEN_ZERO,	/* an empty frame */
+	NSIM_ZCRX_FAULT_LEN_PAST_BUF,	/* one byte past the posted buffer */
+	NSIM_ZCRX_FAULT_LEN_PAST_PAGE,	/* past the buffer's page */
 };
 
 /**
@@ -96,6 +110,8 @@ static void nsim_zcrx_unbind_queue(struct net_device *dev, unsigned int queue)
 
 	zc = rtnl_dereference(ns->rq[queue].zcrx);
 	RCU_INIT_POINTER(ns->rq[queue].zcrx, NULL);
+	if (zc->steered)
+		WRITE_ONCE(ns->zcrx_steered, ns->zcrx_steered - 1);
 	/* NAPI may still be looking at the ring. */
 	synchronize_net();
 	nsim_zcrx_drain(zc);
@@ -149,12 +165,120 @@ static int nsim_zcrx_post_rx_buffer(struct net_device *dev,
 	return ptr_ring_produce_bh(&zc->ring, buf);
 }
 
+/**
+ * nsim_zcrx_steer_queue() - program the queue's MAC filter
+ * @dev: the netdevsim device
+ * @queue: index of the bound RX queue
+ * @mac: the unicast address whose frames, and no others, go to @queue
+ * @extack: netlink extended ack, for an error message
+ *
+ * From here the peer's transmit path puts the frames for @mac on @queue
+ * and every other frame on an unsteered queue (nsim_zcrx_steer()), as a
+ * NIC's MAC filter with the queue out of RSS would.  Undone by unbind.
+ *
+ * Context: RTNL held, after bind_queue.
+ * Return: 0, or -EINVAL for an address that is not unicast.
+ */
+static int nsim_zcrx_steer_queue(struct net_device *dev, unsigned int queue,
+				 const u8 *mac, struct netlink_ext_ack *extack)
+{
+	struct netdevsim *ns = netdev_priv(dev);
+	struct nsim_zcrx_rq *zc = rtnl_dereference(ns->rq[queue].zcrx);
+
+	if (!is_unicast_ether_addr(mac)) {
+		NL_SET_ERR_MSG(extack, "macvtap-ifindex: address is not unicast");
+		return -EINVAL;
+	}
+	ether_addr_copy(zc->mac, mac);
+	/* The address before the flag: the transmit path reads them locklessly. */
+	smp_store_release(&zc->steered, true);
+	WRITE_ONCE(ns->zcrx_steered, ns->zcrx_steered + 1);
+	return 0;
+}
+
 const struct netdev_zcrx_ops nsim_zcrx_ops = {
 	.bind_queue	= nsim_zcrx_bind_queue,
 	.unbind_queue	= nsim_zcrx_unbind_queue,
 	.post_rx_buffer	= nsim_zcrx_post_rx_buffer,
 	.flush_rx_buffers = nsim_zcrx_flush_rx_buffers,
+	.steer_queue	= nsim_zcrx_steer_queue,
 };
+
+/**
+ * nsim_zcrx_rq_steered() - does an RX queue have a MAC filter?
+ * @rq: the RX queue
+ *
+ * Context: RCU read-side section.
+ * Return: true when @rq takes only the frames of its steered address.
+ */
+static bool nsim_zcrx_rq_steered(struct nsim_rq *rq)
+{
+	struct nsim_zcrx_rq *zc = rcu_dereference(rq->zcrx);
+
+	/* Pairs with nsim_zcrx_steer_queue(): the address is set first. */
+	return zc && smp_load_acquire(&zc->steered);
+}
+
+/**
+ * nsim_zcrx_steer() - the RX queue of @ns a frame lands on
+ * @ns: the receiving netdevsim device
+ * @skb: the frame, Ethernet header at @skb->data (the sender's transmit)
+ * @rxq: the queue the frame would take without MAC filters
+ *
+ * A frame for a steered address goes to its queue; any other frame never
+ * goes to a steered queue, but to the first queue that is not.
+ *
+ * Context: the sender's transmit path, in an RCU read-side section.
+ * Return: the queue index, or -1 when every queue is steered elsewhere.
+ */
+int nsim_zcrx_steer(struct netdevsim *ns, const struct sk_buff *skb, int rxq)
+{
+	unsigned int i, n = ns->netdev->num_rx_queues;
+	const struct ethhdr *eth = (const struct ethhdr *)skb->data;
+	struct nsim_zcrx_rq *zc;
+
+	if (!READ_ONCE(ns->zcrx_steered))
+		return rxq;
+	for (i = 0; i < n && skb_headlen(skb) >= ETH_HLEN; i++) {
+		zc = rcu_dereference(ns->rq[i].zcrx);
+		if (nsim_zcrx_rq_steered(&ns->rq[i]) &&
+		    ether_addr_equal(zc->mac, eth->h_dest))
+			return i;
+	}
+	if (!nsim_zcrx_rq_steered(&ns->rq[rxq]))
+		return rxq;
+	for (i = 0; i < n; i++)
+		if (!nsim_zcrx_rq_steered(&ns->rq[i]))
+			return i;
+	return -1;
+}
+
+/**
+ * nsim_zcrx_reported_len() - the frame length the "device" reports
+ * @rq: the RX queue
+ * @buf: the buffer the frame was written into
+ * @len: the frame's true length
+ *
+ * A hostile or buggy device, on demand (debugfs zcrx_fault_len): zcrx
+ * must bound what the device says before anything uses it.
+ *
+ * Return: @len, or the faulty length the knob asks for.
+ */
+static u32 nsim_zcrx_reported_len(struct nsim_rq *rq,
+				  const struct zcrx_buf *buf, u32 len)
+{
+	struct netdevsim *ns = netdev_priv(rq->napi.dev);
+
+	switch (READ_ONCE(ns->zcrx_fault_len)) {
+	case NSIM_ZCRX_FAULT_LEN_ZERO:
+		return 0;
+	case NSIM_ZCRX_FAULT_LEN_PAST_BUF:
+		return buf->len + 1;
+	case NSIM_ZCRX_FAULT_LEN_PAST_PAGE:
+		return PAGE_SIZE + 100;
+	}
+	return len;
+}
 
 /**
  * nsim_zcrx_build_skb() - "DMA" a frame into a posted buffer
@@ -165,9 +289,13 @@ const struct netdev_zcrx_ops nsim_zcrx_ops = {
  *
  * The device writes the frame into @buf; the new skb holds the Ethernet
  * header in its head and carries the rest as a fragment of @buf's page.
+ * The head is copied from the frame as sent (host memory), never read
+ * back from the guest's page, and the length the device reports is
+ * bounded before use.
  *
  * Context: NAPI, under the ring's consumer lock.
- * Return: the skb, tagged with zcrx_buf_attach(), or NULL (no memory)
+ * Return: the skb, tagged with zcrx_buf_attach(); NULL (no memory) or
+ * ERR_PTR(-EMSGSIZE) (a length the buffer cannot hold: drop the frame)
  * with @buf still the caller's.
  */
 static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
@@ -175,23 +303,26 @@ static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
 					   struct zcrx_buf *buf,
 					   const struct sk_buff *skb)
 {
-	unsigned int len = skb->len, hlen = min_t(unsigned int, len, ETH_HLEN);
+	unsigned int len = skb->len, hlen;
 	struct sk_buff *nskb;
 	void *va;
-
-	nskb = napi_alloc_skb(&rq->napi, hlen);
-	if (!nskb)
-		return NULL;
 
 	va = kmap_local_page(buf->page) + buf->offset;
 	if (skb_copy_bits(skb, 0, va, len)) {
 		kunmap_local(va);
-		kfree_skb(nskb);
 		return NULL;
 	}
-	/* Header split: the stack parses the Ethernet header in the head. */
-	skb_put_data(nskb, va, hlen);
 	kunmap_local(va);
+	len = nsim_zcrx_reported_len(rq, buf, len);
+	if (!zcrx_rx_len_ok(buf, len))
+		return ERR_PTR(-EMSGSIZE);
+
+	hlen = min_t(unsigned int, len, ETH_HLEN);
+	nskb = napi_alloc_skb(&rq->napi, hlen);
+	if (!nskb)
+		return NULL;
+	/* Header split: the stack parses the Ethernet header in the head. */
+	skb_copy_bits(skb, 0, skb_put(nskb, hlen), hlen);
 	if (len > hlen) {
 		get_page(buf->page);
 		skb_add_rx_frag(nskb, 0, buf->page, buf->offset + hlen,
@@ -227,6 +358,7 @@ static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
 	struct sk_buff *nskb = NULL;
 	struct zcrx_buf *buf;
 	bool too_big = false;
+	bool bad_len = false;
 
 	/*
 	 * Short frames first, without the lock: with a buffer posted, a
@@ -248,9 +380,12 @@ static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
 		if (skb->len <= buf->len) {
 			__ptr_ring_discard_one(&zc->ring);
 			nskb = nsim_zcrx_build_skb(rq, queue, buf, skb);
-			/* No skb (no memory): the buffer goes back unused. */
-			if (!nskb)
+			/* No skb: the buffer goes back unused. */
+			if (IS_ERR_OR_NULL(nskb)) {
+				bad_len = IS_ERR(nskb);
+				nskb = NULL;
 				zcrx_buf_release(buf, false);
+			}
 		} else {
 			too_big = true;
 		}
@@ -261,6 +396,11 @@ static struct sk_buff *nsim_zcrx_rcv_bound(struct nsim_rq *rq,
 	if (nskb) {
 		consume_skb(skb);
 		return nskb;
+	}
+	/* The device's word on the frame cannot be trusted: drop it. */
+	if (bad_len) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_BIG);
+		return NULL;
 	}
 	if (too_big)
 		zcrx_count_rx_copy(zc->binding);

@@ -47,6 +47,21 @@ enum zcrx_unbind_reason {
 	ZCRX_UNBIND_REASON_VHOST_GONE,
 };
 
+/**
+ * enum zcrx_isolation - Why every frame the NIC writes into a bound queue's
+ *   buffers is the guest's: a frame goes into a guest buffer only when the
+ *   hardware guarantees it is that guest's.
+ * @ZCRX_ISOLATION_PASSTHRU: The macvtap is in passthru mode and the NIC's only
+ *   upper device: every frame the NIC receives is the guest's.
+ * @ZCRX_ISOLATION_MAC_FILTER: The driver steers frames for the macvtap's
+ *   unicast address, and no others, to the bound queue (a MAC filter zcrx
+ *   programs at bind; the queue is out of the NIC's RSS spreading).
+ */
+enum zcrx_isolation {
+	ZCRX_ISOLATION_PASSTHRU = 1,
+	ZCRX_ISOLATION_MAC_FILTER,
+};
+
 enum {
 	ZCRX_A_BINDING_ID = 1,
 	ZCRX_A_BINDING_IFINDEX,
@@ -69,6 +84,9 @@ enum {
 	ZCRX_A_BINDING_COPYBREAK,
 	ZCRX_A_BINDING_RX_COPYBREAK_PACKETS,
 	ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
+	ZCRX_A_BINDING_ISOLATION,
+	ZCRX_A_BINDING_RX_FOREIGN_PACKETS,
+	ZCRX_A_BINDING_RX_LENGTH_ERRORS,
 
 	__ZCRX_A_BINDING_MAX,
 	ZCRX_A_BINDING_MAX = (__ZCRX_A_BINDING_MAX - 1)
@@ -84,6 +102,7 @@ enum {
 	ZCRX_CMD_LOW_BUFFERS_NTF,
 	ZCRX_CMD_FALLBACK_ENGAGED_NTF,
 	ZCRX_CMD_FALLBACK_CLEARED_NTF,
+	ZCRX_CMD_FOREIGN_FRAMES_NTF,
 
 	__ZCRX_CMD_MAX,
 	ZCRX_CMD_MAX = (__ZCRX_CMD_MAX - 1)
