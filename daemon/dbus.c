@@ -222,6 +222,7 @@ static int authorize_then(struct zcrxd_dbus *d, sd_bus_message *m, const char *a
 			  authorized_method method, sd_bus_error *error)
 {
 	const char *member = sd_bus_message_get_member(m);
+	const char *sender = sd_bus_message_get_sender(m);
 	sd_bus_message *check = NULL;
 	struct auth_query *q;
 	char who[WHO_MAX];
@@ -229,7 +230,7 @@ static int authorize_then(struct zcrxd_dbus *d, sd_bus_message *m, const char *a
 	uid_t uid;
 	int r;
 
-	r = sender_uid(m, &uid, who);
+	r = sender ? sender_uid(m, &uid, who) : -ENXIO;
 	if (r < 0)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
 					 "%s: cannot read the caller's credentials from the bus: "
@@ -253,7 +254,7 @@ static int authorize_then(struct zcrxd_dbus *d, sd_bus_message *m, const char *a
 					   POLKIT_INTERFACE, "CheckAuthorization");
 	if (r >= 0)
 		r = sd_bus_message_append(check, "(sa{sv})sa{ss}us", "system-bus-name", 1, "name",
-					  "s", sd_bus_message_get_sender(m), action, 0, flags, "");
+					  "s", sender, action, 0, flags, "");
 	if (r >= 0)
 		r = sd_bus_call_async(d->bus, &q->slot, check, on_polkit_reply, q, 0);
 	sd_bus_message_unref(check);
