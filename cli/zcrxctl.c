@@ -78,6 +78,9 @@ static int connect_bus(struct zcrxctl *ctx)
 		if (r >= 0)
 			r = sd_bus_start(bus);
 	}
+	/* polkit may ask the user for a password (zcrx-dbus(5), AUTHORIZATION). */
+	if (r >= 0)
+		r = sd_bus_set_allow_interactive_authorization(bus, true);
 	if (r < 0)
 		return sd_bus_error_set_errnof(&ctx->error, r,
 					       "cannot connect to %s: %m",

@@ -3,9 +3,7 @@
  * zcrxd's D-Bus API: see dbus.h and zcrx-dbus(5).
  */
 #include <errno.h>
-#include <grp.h>
 #include <inttypes.h>
-#include <linux/capability.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -27,6 +25,7 @@ struct zcrxd_dbus {
 	sd_event *event;
 	struct zcrxd_bindings *table;
 	struct zcrxd_dbus_hooks hooks;
+	struct auth_query *auth_queries;	/* method calls waiting for polkit */
 };
 
 /* ---- helpers ---- */
@@ -77,83 +76,196 @@ static int invalid_args(sd_bus_error *error, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* Is @gid the caller's effective group or one of its supplementary ones? */
-static bool creds_in_group(sd_bus_creds *creds, gid_t gid)
-{
-	const gid_t *gids;
-	gid_t egid;
-	int n;
+/* ---- authorization ---- */
 
-	if (sd_bus_creds_get_egid(creds, &egid) >= 0 && egid == gid)
-		return true;
-	n = sd_bus_creds_get_supplementary_gids(creds, &gids);
-	for (int i = 0; i < n; i++)
-		if (gids[i] == gid)
-			return true;
-	return false;
+#define POLKIT_NAME "org.freedesktop.PolicyKit1"
+#define POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
+#define POLKIT_INTERFACE "org.freedesktop.PolicyKit1.Authority"
+/* CheckAuthorization's flag AllowUserInteraction. */
+#define POLKIT_ALLOW_USER_INTERACTION 1u
+
+/* A mutating method, once its caller is let in; it replies itself. */
+typedef int (*authorized_method)(struct zcrxd_dbus *d, sd_bus_message *m, const char *who,
+				 sd_bus_error *error);
+
+/* A method call held while polkit decides about its sender. */
+struct auth_query {
+	struct zcrxd_dbus *d;
+	sd_bus_message *request;
+	sd_bus_slot *slot;		/* the pending CheckAuthorization */
+	const char *action;
+	authorized_method method;
+	char who[WHO_MAX];
+	struct auth_query *next;
+};
+
+static struct auth_query *auth_query_free(struct auth_query *q)
+{
+	sd_bus_slot_unref(q->slot);
+	sd_bus_message_unref(q->request);
+	free(q);
+	return NULL;
 }
 
-static int group_gid(const char *name, gid_t *ret)
+static void auth_query_unlink(struct auth_query *q)
 {
-	struct group grp, *result = NULL;
-	char buf[4096];
+	struct auth_query **p;
+
+	for (p = &q->d->auth_queries; *p; p = &(*p)->next)
+		if (*p == q) {
+			*p = q->next;
+			return;
+		}
+}
+
+/*
+ * The sender's uid as the bus driver knows it (GetConnectionCredentials'
+ * UnixUserID: SO_PEERCRED of the sender's connection), and @who for the
+ * logs.  Nothing is read from /proc/PID (no SD_BUS_CREDS_AUGMENT): that
+ * races with the sender exec'ing, and a process that is root in a user
+ * namespace of its own shows uid 0 and every capability there.
+ */
+static int sender_uid(sd_bus_message *m, uid_t *ret_uid, char who[static WHO_MAX])
+{
+	const char *sender = sd_bus_message_get_sender(m);
+	sd_bus_creds *creds = NULL;
+	uid_t uid = (uid_t)-1;
+	pid_t pid = 0;
 	int r;
 
-	r = getgrnam_r(name, &grp, buf, sizeof(buf), &result);
-	if (r)
-		return -r;
-	if (!result)
-		return -ENOENT;
-	*ret = result->gr_gid;
+	snprintf(who, WHO_MAX, "%s", sender ? sender : "?");
+	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID, &creds);
+	if (r < 0)
+		return r;
+	if (sd_bus_creds_get_augmented_mask(creds) & SD_BUS_CREDS_EUID)
+		r = -EPERM;
+	else
+		r = sd_bus_creds_get_euid(creds, &uid);
+	if (r >= 0 && sd_bus_creds_get_pid(creds, &pid) < 0)
+		pid = 0;
+	sd_bus_creds_unref(creds);
+	if (r < 0)
+		return r;
+	snprintf(who, WHO_MAX, "%s (uid %" PRIu32 ", pid %" PRIi32 ")", sender ? sender : "?",
+		 (uint32_t)uid, (int32_t)pid);
+	*ret_uid = uid;
+	return 0;
+}
+
+/* polkit's answer to @q: 1 if authorized, else a negative errno with @error set. */
+static int polkit_verdict(const struct auth_query *q, sd_bus_message *reply, sd_bus_error *error)
+{
+	const char *member = sd_bus_message_get_member(q->request);
+	int authorized, challenge;
+	int r;
+
+	if (sd_bus_message_is_method_error(reply, NULL)) {
+		const sd_bus_error *e = sd_bus_message_get_error(reply);
+
+		if (sd_bus_error_has_name(e, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+		    sd_bus_error_has_name(e, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+			return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+						 "%s needs root: polkit (" POLKIT_NAME ") is not "
+						 "on the bus", member);
+		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+					 "%s: polkit could not decide about %s: %s", member,
+					 q->action, e->message ? e->message : e->name);
+	}
+	r = sd_bus_message_enter_container(reply, SD_BUS_TYPE_STRUCT, "bba{ss}");
+	if (r >= 0)
+		r = sd_bus_message_read(reply, "bb", &authorized, &challenge);
+	if (r < 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+					 "%s: polkit's answer about %s is malformed: %s", member,
+					 q->action, strerror(-r));
+	if (authorized)
+		return 1;
+	if (challenge)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED,
+					 "%s: polkit asks to authenticate for %s: call again "
+					 "allowing interactive authorization", member, q->action);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+				 "%s: polkit does not authorize %s", member, q->action);
+}
+
+/* polkit answered: run the held method, or refuse it. */
+static int on_polkit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
+{
+	struct auth_query *q = userdata;
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r;
+
+	(void)ret_error;
+	auth_query_unlink(q);
+	r = polkit_verdict(q, reply, &error);
+	if (r > 0)
+		r = q->method(q->d, q->request, q->who, &error);
+	if (r < 0) {
+		r = sd_bus_reply_method_errno(q->request, r, &error);
+		if (r < 0)
+			zcrxd_log(LOG_WARNING, "cannot answer %s of %s: %s",
+				  sd_bus_message_get_member(q->request), q->who, strerror(-r));
+	}
+	sd_bus_error_free(&error);
+	auth_query_free(q);
 	return 0;
 }
 
 /*
- * May the sender of @m change things?  CAP_NET_ADMIN, or membership of
- * the configured admin group.  Fills @who for the logs either way.
+ * Run @method for the sender of @m if it may change things, as systemd's
+ * daemons decide: uid 0 may; anyone else if polkit authorizes @action
+ * (asked without blocking: the call is held until polkit answers, and
+ * polkit may interact with the user if the caller allowed it).  Without
+ * polkit on the bus, only uid 0 may.
  */
-static int authorize(struct zcrxd_dbus *d, sd_bus_message *m, char who[static WHO_MAX],
-		     sd_bus_error *error)
+static int authorize_then(struct zcrxd_dbus *d, sd_bus_message *m, const char *action,
+			  authorized_method method, sd_bus_error *error)
 {
-	const struct zcrx_config *config = zcrxd_bindings_config(d->table);
-	const char *group = config ? config->admin_group : NULL;
-	const char *sender = sd_bus_message_get_sender(m);
 	const char *member = sd_bus_message_get_member(m);
-	sd_bus_creds *creds = NULL;
-	uid_t uid = (uid_t)-1;
-	pid_t pid = 0;
-	gid_t gid;
-	bool allowed = false;
+	const char *sender = sd_bus_message_get_sender(m);
+	sd_bus_message *check = NULL;
+	struct auth_query *q;
+	char who[WHO_MAX];
+	uint32_t flags = 0;
+	uid_t uid;
 	int r;
 
-	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID | SD_BUS_CREDS_EUID |
-				      SD_BUS_CREDS_EFFECTIVE_CAPS | SD_BUS_CREDS_EGID |
-				      SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_AUGMENT,
-				      &creds);
-	if (r < 0) {
-		snprintf(who, WHO_MAX, "%s", sender ? sender : "?");
+	r = sender ? sender_uid(m, &uid, who) : -ENXIO;
+	if (r < 0)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-					 "%s: cannot read the caller's credentials: %s",
-					 member, strerror(-r));
-	}
-	sd_bus_creds_get_euid(creds, &uid);
-	sd_bus_creds_get_pid(creds, &pid);
-	snprintf(who, WHO_MAX, "%s (uid %" PRIu32 ", pid %" PRIi32 ")", sender ? sender : "?",
-		 (uint32_t)uid, (int32_t)pid);
+					 "%s: cannot read the caller's credentials from the bus: "
+					 "%s", member, strerror(-r));
+	if (uid == 0)
+		return method(d, m, who, error);
 
-	if (sd_bus_creds_has_effective_cap(creds, CAP_NET_ADMIN) > 0)
-		allowed = true;
-	else if (group && group_gid(group, &gid) == 0 && creds_in_group(creds, gid))
-		allowed = true;
-	sd_bus_creds_unref(creds);
-	if (allowed)
-		return 0;
-	if (group)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-					 "%s needs CAP_NET_ADMIN or membership of group \"%s\"",
-					 member, group);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-				 "%s needs CAP_NET_ADMIN (no admin-group is configured)", member);
+	if (sd_bus_message_get_allow_interactive_authorization(m) > 0)
+		flags |= POLKIT_ALLOW_USER_INTERACTION;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->d = d;
+	q->request = sd_bus_message_ref(m);
+	q->action = action;
+	q->method = method;
+	memcpy(q->who, who, sizeof(q->who));
+	/* Subject: the sender's bus name, which polkit resolves through the
+	 * bus driver as we do; no details; no cancellation id. */
+	r = sd_bus_message_new_method_call(d->bus, &check, POLKIT_NAME, POLKIT_PATH,
+					   POLKIT_INTERFACE, "CheckAuthorization");
+	if (r >= 0)
+		r = sd_bus_message_append(check, "(sa{sv})sa{ss}us", "system-bus-name", 1, "name",
+					  "s", sender, action, 0, flags, "");
+	if (r >= 0)
+		r = sd_bus_call_async(d->bus, &q->slot, check, on_polkit_reply, q, 0);
+	sd_bus_message_unref(check);
+	if (r < 0) {
+		auth_query_free(q);
+		return r;
+	}
+	q->next = d->auth_queries;
+	d->auth_queries = q;
+	/* Handled: on_polkit_reply() answers. */
+	return 1;
 }
 
 /* The options a{sv} of Bind (@bind) or Set, checked whole before use. */
@@ -271,21 +383,17 @@ static int check_ifname(const char *what, const char *name, sd_bus_error *error)
 
 /* ---- org.zcrx.zcrx1.Manager ---- */
 
-static int method_bind(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int bind_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *who,
+			   sd_bus_error *error)
 {
-	struct zcrxd_dbus *d = userdata;
 	struct zcrxd_bind_request req = { 0 };
 	struct zcrxd_error err = { 0 };
 	struct zcrxd_binding *b;
 	const char *nic, *macvtap;
 	struct options o;
-	char who[WHO_MAX];
 	uint32_t queue;
 	int r;
 
-	r = authorize(d, m, who, error);
-	if (r < 0)
-		return r;
 	r = sd_bus_message_read(m, "sus", &nic, &queue, &macvtap);
 	if (r < 0)
 		return r;
@@ -320,18 +428,19 @@ static int method_bind(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	return sd_bus_reply_method_return(m, "o", b->path);
 }
 
-static int method_unbind(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int method_bind(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	struct zcrxd_dbus *d = userdata;
+	return authorize_then(userdata, m, "org.zcrx.zcrx1.bind", bind_authorized, error);
+}
+
+static int unbind_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *who,
+			     sd_bus_error *error)
+{
 	struct zcrxd_error err = { 0 };
 	struct zcrxd_binding *b;
-	char who[WHO_MAX];
 	const char *path;
 	int r;
 
-	r = authorize(d, m, who, error);
-	if (r < 0)
-		return r;
 	r = sd_bus_message_read(m, "o", &path);
 	if (r < 0)
 		return r;
@@ -347,6 +456,11 @@ static int method_unbind(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return reply_error(error, &err);
 	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_unbind(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return authorize_then(userdata, m, "org.zcrx.zcrx1.unbind", unbind_authorized, error);
 }
 
 static int method_list_bindings(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -370,16 +484,12 @@ static int method_list_bindings(sd_bus_message *m, void *userdata, sd_bus_error 
 	return r;
 }
 
-static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int reload_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *who,
+			     sd_bus_error *error)
 {
-	struct zcrxd_dbus *d = userdata;
 	struct zcrxd_error err = { 0 };
-	char who[WHO_MAX];
 	int r;
 
-	r = authorize(d, m, who, error);
-	if (r < 0)
-		return r;
 	zcrxd_log(LOG_INFO, "reload requested by %s", who);
 	r = d->hooks.reload(d->hooks.userdata, &err);
 	if (r < 0) {
@@ -388,6 +498,11 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		return reply_error(error, &err);
 	}
 	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return authorize_then(userdata, m, "org.zcrx.zcrx1.reload", reload_authorized, error);
 }
 
 static int property_get_hook_string(sd_bus *bus, const char *path, const char *interface,
@@ -425,19 +540,20 @@ static const sd_bus_vtable manager_vtable[] = {
 
 /* ---- org.zcrx.zcrx1.Binding ---- */
 
-static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int set_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *who,
+			  sd_bus_error *error)
 {
-	struct zcrxd_binding *b = userdata;
-	struct zcrxd_dbus *d = zcrxd_bindings_ops_userdata(b->table);
 	struct zcrxd_set_request req = { 0 };
 	struct zcrxd_error err = { 0 };
+	struct zcrxd_binding *b;
 	struct options o;
-	char who[WHO_MAX];
 	int r;
 
-	r = authorize(d, m, who, error);
-	if (r < 0)
-		return r;
+	/* Looked up again: the binding may have gone while polkit decided. */
+	b = zcrxd_bindings_find_path(d->table, sd_bus_message_get_path(m));
+	if (!b)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no binding at %s",
+					 sd_bus_message_get_path(m));
 	r = read_options(m, false, &o, error);
 	if (r < 0)
 		return r;
@@ -451,6 +567,14 @@ static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return reply_error(error, &err);
 	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct zcrxd_binding *b = userdata;
+
+	return authorize_then(zcrxd_bindings_ops_userdata(b->table), m, "org.zcrx.zcrx1.set",
+			      set_authorized, error);
 }
 
 /* Getters: userdata points at the field (the binding plus the offset). */
@@ -865,6 +989,12 @@ struct zcrxd_dbus *zcrxd_dbus_free(struct zcrxd_dbus *d)
 		return NULL;
 	if (d->table)
 		zcrxd_bindings_set_ops(d->table, NULL, NULL);
+	while (d->auth_queries) {
+		struct auth_query *q = d->auth_queries;
+
+		d->auth_queries = q->next;
+		auth_query_free(q);
+	}
 	sd_bus_flush_close_unref(d->bus);
 	sd_event_unref(d->event);
 	free(d);

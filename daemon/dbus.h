@@ -10,8 +10,9 @@
  *                                   node enumerator
  *
  * Mutating methods (Bind, Unbind, Reload, Binding.Set) are allowed to
- * callers holding CAP_NET_ADMIN or belonging to the configuration's
- * admin-group; everything else is open.
+ * uid 0 and to callers that polkit authorizes (actions org.zcrx.zcrx1.bind,
+ * .unbind, .reload, .set), uid 0 only without polkit; the uid comes from
+ * the bus driver, never from /proc.  Everything else is open.
  */
 #ifndef ZCRXD_DBUS_H
 #define ZCRXD_DBUS_H

@@ -3,7 +3,6 @@
  * zcrxd.conf: the daemon's JSON configuration, parsed with json-c.
  *
  *   {
- *     "admin-group": "zcrx",
  *     "policy": {
  *       "default-fallback": "copy",
  *       "starved-fallback": "drop",
@@ -23,8 +22,8 @@
  * Every key is optional except a binding's nic, queue and macvtap; `{}`
  * is the smallest valid file (all defaults, no bindings).
  *
- *   admin-group       group whose members may call the mutating D-Bus
- *                     methods besides CAP_NET_ADMIN holders; absent: none.
+ *   admin-group       no longer used (polkit decides; zcrxd warns that it
+ *                     is ignored), still accepted so old files load.
  *   policy            defaults of every binding's fallback policy (see
  *                     policy.h for the semantics); absent keys take the
  *                     ZCRX_POLICY_DEFAULT_* values, copy and drop:

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -206,10 +205,14 @@ static int load_config(const struct zcrxd *d, struct zcrx_config **ret, struct z
 		free(text);
 		return r;
 	}
-	if (config->admin_group && !getgrnam(config->admin_group))
-		zcrxd_log(LOG_WARNING, "%s: admin-group: no group named \"%s\" (yet): only "
-			  "CAP_NET_ADMIN holders may change bindings", d->config_path,
-			  config->admin_group);
+	/* A warning, not an error: refusing the file would leave the boot
+	 * without its bindings, while ignoring the key only takes access
+	 * away (nobody is let in by it any more). */
+	if (config->admin_group)
+		zcrxd_log(LOG_WARNING, "%s: admin-group is no longer used and is ignored: "
+			  "callers other than root need polkit's authorization; a polkit rule "
+			  "lets group \"%s\" in (see AUTHORIZATION in zcrx-dbus(5))",
+			  d->config_path, config->admin_group);
 	*ret = config;
 	return 0;
 }

@@ -3,7 +3,8 @@
 # a declared binding made at start, the Binding interface introspected as
 # documented with its policy properties, SIGKILL + restart adopting what
 # the kernel has, runtime bindings over D-Bus persisted, kernel refusals
-# with their extack, Set, the policy driving copy -> drop under starvation
+# with their extack, Set (refused to uid 65534, also inside unshare -Ur:
+# no polkit here), the policy driving copy -> drop under starvation
 # and back, zcrxctl stats under traffic (copied, then zero-copy frames;
 # printed as "# " lines for tools/demo), kernel events as StateChanged, a
 # foreign binding left alone, reload and SIGHUP, a macvtap coming back,
@@ -198,6 +199,25 @@ out=$(mgr Bind 'susa{sv}' nosuch0 1 mvt2 0 2>&1)
 check "NoSuchDevice text" contains 'nic: no network device named "nosuch0"' "$out"
 out=$(bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager Unbind o /org/zcrx/zcrx1/binding/999 2>&1)
 check "Unbind of an unknown path" contains "no binding at /org/zcrx/zcrx1/binding/999" "$out"
+
+# Authorization on a real binding object.  No polkit in this VM: a
+# caller that is not root is refused, also when it is "root" with every
+# capability in a user namespace of its own (unshare -Ur), and nothing
+# changes (zcrx-dbus(5), AUTHORIZATION).
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+nobody_busctl() { as_nobody "$@" busctl --address="$A" --timeout=20 call org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id2 org.zcrx.zcrx1.Binding Set 'a{sv}' 1 fallback s drop; }
+out=$(nobody_busctl 2>&1)
+check "Set as uid 65534 without polkit: Access denied" contains "Access denied" "$out"
+check "... the kernel's fallback is unchanged" not test "$(field $id2 fallback)" = drop
+if as_nobody unshare -Ur true 2>/dev/null; then
+	out=$(nobody_busctl unshare -Ur 2>&1)
+	check "Set from unshare -Ur as uid 65534: Access denied" contains "Access denied" "$out"
+	check "... the kernel's fallback is still unchanged" not test "$(field $id2 fallback)" = drop
+else
+	tap_run=$((tap_run + 2))
+	echo "ok $((tap_run - 1)) - Set from unshare -Ur as uid 65534 # SKIP no user namespaces in this kernel"
+	echo "ok $tap_run - ... unchanged # SKIP no user namespaces in this kernel"
+fi
 
 # Set over D-Bus.
 check "Binding.Set fallback drop" bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id2 org.zcrx.zcrx1.Binding Set 'a{sv}' 1 fallback s drop
