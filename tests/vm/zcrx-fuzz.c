@@ -248,7 +248,8 @@ static int fuzz_one(struct fuzz *f)
 	static char buf[MSG_MAX];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *genl;
-	uint8_t cmd = rnd_below(f, 16);
+	/* Mostly the family's own commands, so that requests reach its policy. */
+	uint8_t cmd = rnd_below(f, 4) ? 1 + rnd_below(f, ZCRX_CMD_SET) : rnd_below(f, 256);
 
 	nlh->nlmsg_type = f->family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;

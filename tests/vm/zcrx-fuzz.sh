@@ -54,7 +54,8 @@ tapframe expect "$tap" 1000 10 9 5000 /tmp/ready > /tmp/expect.out &
 pid=$!
 wait_for_file /tmp/ready 50 || bail_out "tapframe did not start"
 ip netns exec peer tapframe send "$peer" "$mac" 1000 10 9
-check "and it still receives: 10 frames through its posted buffers" wait "$pid"
+wait "$pid"
+check "and it still receives: 10 frames through its posted buffers" test $? -eq 0
 check "filled=10" sh -c "zcrx-nl get $id | grep -q ' filled=10 '"
 check "unbind" zcrx-nl unbind "$id"
 tap_done
