@@ -26,8 +26,8 @@ ip netns exec peer tc filter add dev "$peer" egress matchall \
 	action skbedit queue_mapping 1 || bail_out "cannot steer to queue 1"
 
 mkdir -p /etc /var/lib/dbus
-echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd
-echo "root:x:0:" > /etc/group
+printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n" > /etc/passwd
+printf "root:x:0:\nnogroup:x:65534:\n" > /etc/group
 echo 0123456789abcdef0123456789abcdef > /etc/machine-id
 cat > /tmp/bus.conf <<EOF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
@@ -204,13 +204,13 @@ check "Unbind of an unknown path" contains "no binding at /org/zcrx/zcrx1/bindin
 # caller that is not root is refused, also when it is "root" with every
 # capability in a user namespace of its own (unshare -Ur), and nothing
 # changes (zcrx-dbus(5), AUTHORIZATION).
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+as_nobody() { /zcrx/bin/setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 nobody_busctl() { as_nobody "$@" busctl --address="$A" --timeout=20 call org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id2 org.zcrx.zcrx1.Binding Set 'a{sv}' 1 fallback s drop; }
 out=$(nobody_busctl 2>&1)
 check "Set as uid 65534 without polkit: Access denied" contains "Access denied" "$out"
 check "... the kernel's fallback is unchanged" not test "$(field $id2 fallback)" = drop
-if as_nobody unshare -Ur true 2>/dev/null; then
-	out=$(nobody_busctl unshare -Ur 2>&1)
+if as_nobody /zcrx/bin/unshare -Ur true 2>/dev/null; then
+	out=$(nobody_busctl /zcrx/bin/unshare -Ur 2>&1)
 	check "Set from unshare -Ur as uid 65534: Access denied" contains "Access denied" "$out"
 	check "... the kernel's fallback is still unchanged" not test "$(field $id2 fallback)" = drop
 else
