@@ -386,6 +386,23 @@ static int get_ifname(struct parse_ctx *ctx, const char *where,
 	return 0;
 }
 
+static int get_owner(struct parse_ctx *ctx, const char *where,
+		     const char *key, struct json_object *val,
+		     char ret[static ZCRX_OWNER_SIZE])
+{
+	const char *owner, *problem;
+	int r;
+
+	r = get_string(ctx, where, key, val, &owner);
+	if (r < 0)
+		return r;
+	problem = zcrx_owner_problem(owner);
+	if (problem)
+		return fail(ctx, where, key, "%s", problem);
+	strcpy(ret, owner);
+	return 0;
+}
+
 /* POSIX portable names: what useradd and systemd-sysusers agree on. */
 static bool group_name_valid(const char *name)
 {
@@ -508,6 +525,8 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 		} else if (!strcmp(key, "unbind-on-vhost-gone")) {
 			r = get_bool(ctx, where, key, val, &b->unbind_on_vhost_gone);
 			b->has_unbind_on_vhost_gone = true;
+		} else if (!strcmp(key, "owner")) {
+			r = get_owner(ctx, where, key, val, b->owner);
 		} else {
 			r = fail(ctx, where, key, "unknown key");
 		}
@@ -896,6 +915,8 @@ static int binding_to_json(const struct zcrx_config_binding *b,
 	if (r == 0 && b->has_unbind_on_vhost_gone)
 		r = add_member(obj, "unbind-on-vhost-gone",
 			       json_object_new_boolean(b->unbind_on_vhost_gone));
+	if (r == 0 && b->owner[0])
+		r = add_member(obj, "owner", json_object_new_string(b->owner));
 	return r;
 }
 

@@ -52,6 +52,9 @@
  *     unbind-on-vhost-gone    true|false (default false): the kernel ends
  *                             the binding when the vhost-net device
  *                             posting to it is released (its guest is gone)
+ *     owner                   1..255 bytes of printable UTF-8 (owner.h): the
+ *                             guest it is for, as Manager.Bind's "owner";
+ *                             Manager.UnbindOwner ends it with the others
  *
  * Strict on purpose, as a typo must not silently change behaviour:
  * unknown keys, duplicate keys, wrong types, out-of-range numbers, a
@@ -74,6 +77,7 @@
 #include <stdint.h>
 
 #include "ifname.h"
+#include "owner.h"
 #include "policy.h"
 
 /* Files larger than this are refused: configs are a few KiB at most. */
@@ -93,6 +97,8 @@ struct zcrx_config_binding {
 	/* Not a policy key: the kernel binding's lifetime (absent: false). */
 	bool has_unbind_on_vhost_gone;
 	bool unbind_on_vhost_gone;
+	/* Who the binding is for (owner.h); "" for nobody in particular. */
+	char owner[ZCRX_OWNER_SIZE];
 };
 
 struct zcrx_config {
