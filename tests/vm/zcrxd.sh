@@ -144,9 +144,11 @@ property PolicyClearStarvedPerSec t read
 property PolicyLowWatermark u read
 property PolicyMinDwellMs t read
 property PolicyWindowMs t read
+property Owner s read
 method Set a{sv}:options
 signal FallbackChanged s:old_fallback s:new_fallback s:reason
 signal StateChanged s:state
+signal LowBuffers t:buffers_in_flight u:low_watermark
 EOF
 bctl introspect --xml-interface org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 > /tmp/binding.xml 2>&1
 awk '
