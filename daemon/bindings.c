@@ -1454,26 +1454,30 @@ void zcrxd_bindings_sample(struct zcrxd_bindings *t)
 /* ---- requests of the D-Bus methods ---- */
 
 /*
- * Is @b already the binding @conf asks for (Bind is idempotent)?  Made
- * over D-Bus by the same owner, with the same options, saved or not as
- * asked: a caller that retries gets its binding back.
+ * Why @b, on the devices @conf names, is not the binding @conf asks for;
+ * NULL when it is (Bind is idempotent): made over D-Bus, by the same
+ * owner, with the same options, saved or not as asked.
  */
-static bool binding_is_request(const struct zcrxd_binding *b, const struct zcrx_config_binding *conf,
-			       bool persist)
+static const char *request_mismatch(const struct zcrxd_binding *b,
+				    const struct zcrx_config_binding *conf, bool persist)
 {
 	const struct zcrx_config_binding *o = &b->overrides;
 
-	if (b->origin != ZCRXD_ORIGIN_RUNTIME || strcmp(o->owner, conf->owner))
-		return false;
+	if (b->origin == ZCRXD_ORIGIN_CONFIG)
+		return "zcrxd.conf declares it";
+	if (b->origin == ZCRXD_ORIGIN_KERNEL)
+		return "zcrxd does not manage it";
+	if (strcmp(o->owner, conf->owner))
+		return o->owner[0] ? "another owner holds it" : "it has no owner";
 	if (o->has_fallback != conf->has_fallback ||
-	    (conf->has_fallback && o->fallback != conf->fallback))
-		return false;
-	if (o->has_low_watermark != conf->has_low_watermark ||
-	    (conf->has_low_watermark && o->low_watermark != conf->low_watermark))
-		return false;
-	if (wants_unbind_on_vhost_gone(o) != wants_unbind_on_vhost_gone(conf))
-		return false;
-	return persist == (b->wanted != NULL);
+	    (conf->has_fallback && o->fallback != conf->fallback) ||
+	    o->has_low_watermark != conf->has_low_watermark ||
+	    (conf->has_low_watermark && o->low_watermark != conf->low_watermark) ||
+	    wants_unbind_on_vhost_gone(o) != wants_unbind_on_vhost_gone(conf))
+		return "its options differ: change them with its Set method";
+	if (persist != (b->wanted != NULL))
+		return persist ? "it is not saved across restarts" : "it is saved across restarts";
+	return NULL;
 }
 
 /* "origin runtime, owner \"vm1\"" or "origin config, no owner". */
@@ -1498,19 +1502,19 @@ static int check_holder(struct zcrxd_bindings *t, int nic, int macvtap,
 {
 	char holder[ZCRX_OWNER_SIZE + 64];
 	struct zcrxd_binding *b;
+	const char *mismatch;
 
 	b = find_tuple(t, nic, conf->queue, macvtap);
-	if (b && binding_is_request(b, conf, persist)) {
+	mismatch = b ? request_mismatch(b, conf, persist) : NULL;
+	if (b && !mismatch) {
 		*ret = b;
 		return 1;
 	}
 	if (b)
 		return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
-				       "%s queue %" PRIu32 " -> %s is already bound as %s (%s) "
-				       "with other options or another owner: change its options "
-				       "with its Set method, or unbind it first", conf->nic,
-				       conf->queue, conf->macvtap, b->path,
-				       holder_describe(b, holder, sizeof(holder)));
+				       "%s queue %" PRIu32 " -> %s is already bound as %s (%s): %s",
+				       conf->nic, conf->queue, conf->macvtap, b->path,
+				       holder_describe(b, holder, sizeof(holder)), mismatch);
 	TAILQ_FOREACH(b, &t->bindings, link) {
 		if (info_value(b, ZCRX_A_BINDING_IFINDEX) == (uint64_t)nic &&
 		    info_value(b, ZCRX_A_BINDING_QUEUE_ID) == conf->queue)
@@ -1721,11 +1725,9 @@ int zcrxd_bindings_unbind_owner(struct zcrxd_bindings *t, const char *owner, con
 			ids[n++] = owned[i];
 	}
 	free(owned);
-	if (failure) {
-		*error = first;
+	if (failure)
 		zcrxd_error_set(error, first.kind, "%zu of the %zu bindings of owner \"%s\" "
 				"unbound; the first refusal: %s", n, n_owned, owner, first.message);
-	}
 	*ret_ids = ids;
 	*ret_n = n;
 	return failure;

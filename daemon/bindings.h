@@ -29,8 +29,9 @@
  *
  * D-Bus is not spoken here: what changed is reported through struct
  * zcrxd_bindings_ops (dbus.c), and the requests of the D-Bus methods
- * come in through zcrxd_bindings_bind(), _unbind() and _set(), which
- * return a struct zcrxd_error for the caller to turn into a reply.
+ * come in through zcrxd_bindings_bind(), _unbind(), _unbind_owner() and
+ * _set(), which return a struct zcrxd_error for the caller to turn into a
+ * reply.
  *
  * Logging: this is daemon code, it logs what it does (zcrxd_log()); the
  * request functions do not log refusals, they return them.

@@ -365,9 +365,9 @@ out=$(mgr Bind 'susa{sv}' "$nic" 0 mvt3 1 owner s "$OWNER")
 check "the same Bind again: the same binding" eq "$out" "o \"/org/zcrx/zcrx1/binding/$id8\""
 check "  ... and no other in the kernel" eq "$(zcrx-nl dump | grep -c ' queue=0 ')" 1
 out=$(mgr Bind 'susa{sv}' "$nic" 0 mvt3 1 owner s other-vm 2>&1)
-check "the same devices for another owner: refused, naming the holder" contains "$nic queue 0 -> mvt3 is already bound as /org/zcrx/zcrx1/binding/$id8 (origin runtime, owner \"$OWNER\")" "$out"
+check "the same devices for another owner: refused, naming the holder" contains "$nic queue 0 -> mvt3 is already bound as /org/zcrx/zcrx1/binding/$id8 (origin runtime, owner \"$OWNER\"): another owner holds it" "$out"
 out=$(mgr Bind 'susa{sv}' "$nic" 0 mvt3 2 owner s "$OWNER" fallback s drop 2>&1)
-check "the same owner with other options: refused too" contains "with other options or another owner" "$out"
+check "the same owner with other options: refused too" contains "(origin runtime, owner \"$OWNER\"): its options differ: change them with its Set method" "$out"
 kill -9 $zpid; wait $zpid 2>/dev/null
 start_zcrxd
 check "restart after SIGKILL (owners)" poll has_name
