@@ -81,9 +81,10 @@ async def bind_for_guest(mgr, nic, queue, macvtap, owner, unbind_on_vhost_gone=F
     return await mgr.call_bind(nic, queue, macvtap, options)
 
 
-def watch_removed(mgr, owner):
+async def watch_removed(mgr, owner):
     """Start following @owner's BindingRemoved signals: an asyncio.Queue
-    of (path, reason), and the function that stops following."""
+    of (path, reason), and the function that stops following.  Returns
+    once the bus delivers them: what ends after this call is seen."""
     queue = asyncio.Queue()
 
     def on_removed(path, reason, removed_owner):
@@ -91,6 +92,9 @@ def watch_removed(mgr, owner):
             queue.put_nowait((path, reason))
 
     mgr.on_binding_removed(on_removed)
+    # The match rule went to the bus first: once a later call is answered,
+    # the bus has it.
+    await mgr.get_version()
     return queue, lambda: mgr.off_binding_removed(on_removed)
 
 
@@ -125,7 +129,8 @@ async def run(args):
             print(await bind_for_guest(mgr, args.nic, args.queue, args.macvtap, args.owner,
                                        args.unbind_on_vhost_gone))
         elif args.command == "wait":
-            queue, stop = watch_removed(mgr, args.owner)
+            queue, stop = await watch_removed(mgr, args.owner)
+            print(f"waiting for a binding of {args.owner} to end", file=sys.stderr, flush=True)
             try:
                 path, reason = await wait_removed(queue, args.timeout)
             except asyncio.TimeoutError:

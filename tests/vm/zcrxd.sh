@@ -15,7 +15,8 @@
 # repeated, conflicts naming the holder, the owner kept over a restart,
 # Release and its memory of ended bindings, UnbindOwner, BindingRemoved
 # with the kernel's reason, vhost-gone included), LowBuffers, zcrxctl
-# stats --format prometheus under traffic, and the kernel keeping its
+# stats --format prometheus under traffic, the example client of docs/
+# following a guest's binding to its end, and the kernel keeping its
 # bindings when zcrxd exits.
 . /zcrx/tests/lib.sh
 
@@ -450,6 +451,13 @@ check "PropertiesChanged names UnbindOnVhostGone" poll grep -q '"UnbindOnVhostGo
 check "the state file follows" grep -q '"unbind-on-vhost-gone": false' /var/lib/zcrx/bindings.json
 check "Binding.Set unbind-on-vhost-gone true again" bset "$id5" true
 check "the kernel: unbind_on_vhost_gone=1 again" eq "$(field "$id5" unbind_on_vhost_gone)" 1
+# The example client of docs/ waits for the guest's binding to end, as an
+# orchestrator would.
+example() { python3 /zcrx/examples/zcrx-orchestrator.py --address "$A" "$@"; }
+example wait guest-31 --timeout 300 > /tmp/example-wait 2>&1 &
+example_pid=$!
+check "the example client waits for guest-31's bindings to end" \
+	poll grep -q "waiting for a binding of guest-31 to end" /tmp/example-wait
 gid=$id5
 check "50 frames reach a guest on mvt0 in place, then its VMM is killed" guest_killed 31
 check "its vhost-net released: the binding ends, zcrxd forgets it" \
@@ -459,6 +467,15 @@ check "gone from the bus" poll sh -c "! busctl --address='$A' call org.zcrx.zcrx
 check "BindingRemoved(binding $id5, vhost-gone, guest-31)" poll removed_signal "$id5" vhost-gone guest-31
 check "the owner's Release after its guest went: no error, vhost-gone" \
 	eq "$(mgr Release os /org/zcrx/zcrx1/binding/$id5 guest-31)" 's "vhost-gone"'
+wait "$example_pid"
+rc=$?
+check "the example client saw it end: its path, vhost-gone; exit 0" \
+	sh -c "[ $rc -eq 0 ] && grep -qx '/org/zcrx/zcrx1/binding/$id5 vhost-gone' /tmp/example-wait"
+check "the example client's release: vhost-gone" \
+	eq "$(example release /org/zcrx/zcrx1/binding/$id5 guest-31 2>&1)" vhost-gone
+check "the example client's end: nothing left, exit 0" eq "$(example end guest-31 2>&1)" ""
+check "the example client's probe: API version 2" contains "api-version 2" "$(example probe 2>&1)"
+echo "# ---- the example client, waiting"; sed 's/^/#   /' /tmp/example-wait
 
 sleep 2	# past the pause after which zcrxd makes a wanted binding again
 check "not bound again" sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
