@@ -1461,20 +1461,18 @@ void zcrxd_bindings_sample(struct zcrxd_bindings *t)
 static const char *request_mismatch(const struct zcrxd_binding *b,
 				    const struct zcrx_config_binding *conf, bool persist)
 {
-	const struct zcrx_config_binding *o = &b->overrides;
-
 	if (b->origin == ZCRXD_ORIGIN_CONFIG)
 		return "zcrxd.conf declares it";
 	if (b->origin == ZCRXD_ORIGIN_KERNEL)
 		return "zcrxd does not manage it";
-	if (strcmp(o->owner, conf->owner))
-		return o->owner[0] ? "another owner holds it" : "it has no owner";
-	if (o->has_fallback != conf->has_fallback ||
-	    (conf->has_fallback && o->fallback != conf->fallback) ||
-	    o->has_low_watermark != conf->has_low_watermark ||
-	    (conf->has_low_watermark && o->low_watermark != conf->low_watermark) ||
-	    wants_unbind_on_vhost_gone(o) != wants_unbind_on_vhost_gone(conf))
+	switch (zcrx_config_binding_match(&b->overrides, conf)) {
+	case ZCRX_BINDING_MATCH_OWNER:
+		return b->overrides.owner[0] ? "another owner holds it" : "it has no owner";
+	case ZCRX_BINDING_MATCH_OPTIONS:
 		return "its options differ: change them with its Set method";
+	case ZCRX_BINDING_MATCH_SAME:
+		break;
+	}
 	if (persist != (b->wanted != NULL))
 		return persist ? "it is not saved across restarts" : "it is saved across restarts";
 	return NULL;

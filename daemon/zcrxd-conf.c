@@ -568,6 +568,35 @@ zcrx_config_binding_conflict(const struct zcrx_config_binding *a,
 	return ZCRX_BINDING_CONFLICT_NONE;
 }
 
+/**
+ * zcrx_config_binding_match() - is an existing binding the one asked for
+ * @have: the existing binding's declaration
+ * @want: the request, for the same devices
+ *
+ * What Bind can ask for is compared: the owner, then fallback,
+ * low-watermark and unbind-on-vhost-gone, each given or not alike (an
+ * absent unbind-on-vhost-gone is false).
+ *
+ * Return: ZCRX_BINDING_MATCH_SAME, or what differs first.
+ */
+enum zcrx_binding_match
+zcrx_config_binding_match(const struct zcrx_config_binding *have,
+			  const struct zcrx_config_binding *want)
+{
+	bool have_vhost = have->has_unbind_on_vhost_gone && have->unbind_on_vhost_gone;
+	bool want_vhost = want->has_unbind_on_vhost_gone && want->unbind_on_vhost_gone;
+
+	if (strcmp(have->owner, want->owner))
+		return ZCRX_BINDING_MATCH_OWNER;
+	if (have->has_fallback != want->has_fallback ||
+	    (want->has_fallback && have->fallback != want->fallback) ||
+	    have->has_low_watermark != want->has_low_watermark ||
+	    (want->has_low_watermark && have->low_watermark != want->low_watermark) ||
+	    have_vhost != want_vhost)
+		return ZCRX_BINDING_MATCH_OPTIONS;
+	return ZCRX_BINDING_MATCH_SAME;
+}
+
 static int check_conflicts(struct parse_ctx *ctx, const char *where,
 			   const struct zcrx_config_binding *bindings, size_t i)
 {

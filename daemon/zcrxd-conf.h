@@ -116,6 +116,14 @@ enum zcrx_binding_conflict {
 	ZCRX_BINDING_CONFLICT_ROLE,	/* one's nic is the other's macvtap */
 };
 
+/* How a binding's request compares with a binding of the same devices. */
+enum zcrx_binding_match {
+	ZCRX_BINDING_MATCH_SAME,	/* owner and Bind's options alike */
+	ZCRX_BINDING_MATCH_OWNER,	/* another owner, or one and none */
+	ZCRX_BINDING_MATCH_OPTIONS,	/* fallback, low-watermark or
+					 * unbind-on-vhost-gone differ */
+};
+
 int zcrx_config_parse(const char *path_for_messages, const char *text,
 		      struct zcrx_config **ret, char **ret_error);
 int zcrx_config_load(const char *path, struct zcrx_config **ret,
@@ -133,6 +141,9 @@ void zcrx_config_binding_policy(const struct zcrx_policy_params *defaults,
 enum zcrx_binding_conflict
 zcrx_config_binding_conflict(const struct zcrx_config_binding *a,
 			     const struct zcrx_config_binding *b);
+enum zcrx_binding_match
+zcrx_config_binding_match(const struct zcrx_config_binding *have,
+			  const struct zcrx_config_binding *want);
 
 /* For the state file: a size-limited read, and the bindings document. */
 int zcrx_config_read_file(const char *path, char **ret_text,

@@ -204,6 +204,44 @@ static void test_ended(struct tap *t)
 	tap_ok(t, !zcrx_ended_find(&ended, 0), "ended: id 0 is never a binding");
 }
 
+static void test_match(struct tap *t)
+{
+	const struct zcrx_config_binding have = {
+		.nic = "eth0", .queue = 1, .macvtap = "mvt0", .owner = "vm-a",
+		.has_fallback = true, .fallback = ZCRX_FALLBACK_DROP,
+	};
+	struct zcrx_config_binding want = have;
+
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_SAME,
+		   "match: the same request again");
+	want.has_unbind_on_vhost_gone = true;	/* false given = absent */
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_SAME,
+		   "match: unbind-on-vhost-gone false given is the default");
+	want = have;
+	snprintf(want.owner, sizeof(want.owner), "vm-b");
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_OWNER,
+		   "match: another owner");
+	want.owner[0] = '\0';
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_OWNER,
+		   "match: no owner against one");
+	want = have;
+	want.has_fallback = false;
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_OPTIONS,
+		   "match: fallback given, then not");
+	want = have;
+	want.fallback = ZCRX_FALLBACK_COPY;
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_OPTIONS,
+		   "match: another fallback");
+	want = have;
+	want.has_low_watermark = true;
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_OPTIONS,
+		   "match: a low watermark given (even 0) where none was");
+	want = have;
+	want.has_unbind_on_vhost_gone = want.unbind_on_vhost_gone = true;
+	tap_is_int(t, zcrx_config_binding_match(&have, &want), ZCRX_BINDING_MATCH_OPTIONS,
+		   "match: unbind-on-vhost-gone asked for");
+}
+
 int main(void)
 {
 	struct tap t = { 0 };
@@ -212,5 +250,6 @@ int main(void)
 	test_config_owner(&t);
 	test_state_file_owner(&t);
 	test_ended(&t);
+	test_match(&t);
 	return tap_done(&t);
 }
