@@ -118,7 +118,12 @@ async def end_guest(mgr, owner):
 
 
 async def run(args):
-    bus = await connect(args.address)
+    try:
+        bus = await connect(args.address)
+    except (OSError, DBusError) as e:
+        print(f"zcrx: cannot connect to {args.address or 'the system bus'}: {e}",
+              file=sys.stderr)
+        return 2
     try:
         mgr = await manager(bus)
         if args.command == "probe":
@@ -175,7 +180,7 @@ def main(argv):
     args = parser.parse_args(argv[1:])
     try:
         return asyncio.run(run(args))
-    except RuntimeError as e:
+    except RuntimeError as e:  # a zcrxd too old
         print(f"zcrx: {e}", file=sys.stderr)
         return 2
 
