@@ -35,7 +35,10 @@ static const struct {
 
 static const char *const bind_keywords[] = {
 	"queue", "macvtap", "fallback", "watermark", "unbind-on-vhost-gone", "no-persist",
+	"owner",
 };
+
+static const char *const stats_formats[] = { "text", "json", "prometheus" };
 
 static const char *const long_options[] = {
 	"--json", "--pretty", "--system", "--address", "--help", "--version",
@@ -48,11 +51,13 @@ static const char usage_global[] =
 	"\n"
 	"Commands:\n"
 	"  bind DEV queue N macvtap MVT [fallback copy|drop] [watermark N]\n"
-	"       [unbind-on-vhost-gone] [no-persist]\n"
+	"       [unbind-on-vhost-gone] [no-persist] [owner NAME]\n"
 	"                      bind a receive queue of a NIC to a macvtap device\n"
 	"  unbind BINDING      remove a binding (BINDING: its id or object path)\n"
+	"  unbind owner NAME   remove every binding of owner NAME\n"
 	"  show [BINDING]      devices, queue, fallback, state and policy of bindings\n"
-	"  stats [BINDING]     counters and rates of bindings\n"
+	"  stats [BINDING] [--format text|json|prometheus]\n"
+	"                      counters and rates of bindings\n"
 	"  monitor             follow fallback, state and binding changes\n"
 	"  reload              make zcrxd re-read zcrxd.conf\n"
 	"\n"
@@ -67,6 +72,7 @@ static const char usage_global[] =
 static const char usage_bind[] =
 	"Usage: zcrxctl bind DEV queue N macvtap MVT [fallback copy|drop]\n"
 	"                    [watermark N] [unbind-on-vhost-gone] [no-persist]\n"
+	"                    [owner NAME]\n"
 	"\n"
 	"Bind receive queue N (0..65535) of the NIC DEV to the macvtap device MVT\n"
 	"stacked on it, then show the new binding.\n"
@@ -77,13 +83,18 @@ static const char usage_bind[] =
 	"                      end the binding when the guest's vhost-net device\n"
 	"                      is released (its VMM closed it or exited); zcrxd\n"
 	"                      then forgets it (default: the binding outlives it)\n"
-	"  no-persist          do not restore the binding when zcrxd restarts\n";
+	"  no-persist          do not restore the binding when zcrxd restarts\n"
+	"  owner NAME          the guest the binding is for (a VM's UUID or name,\n"
+	"                      1..255 bytes of printable UTF-8); binding again as\n"
+	"                      before returns the same binding\n";
 
 static const char usage_unbind[] =
 	"Usage: zcrxctl unbind BINDING\n"
+	"       zcrxctl unbind owner NAME\n"
 	"\n"
 	"Remove a binding; BINDING is its id or its object path\n"
-	"(" ZCRXCTL_BINDING_PATH_PREFIX "ID).\n";
+	"(" ZCRXCTL_BINDING_PATH_PREFIX "ID).  With owner NAME, remove every\n"
+	"binding made for that owner and list them.\n";
 
 static const char usage_show[] =
 	"Usage: zcrxctl show [BINDING]\n"
@@ -92,10 +103,12 @@ static const char usage_show[] =
 	"queue, fallback, state, low watermark, policy level and origin.\n";
 
 static const char usage_stats[] =
-	"Usage: zcrxctl stats [BINDING]\n"
+	"Usage: zcrxctl stats [BINDING] [--format text|json|prometheus]\n"
 	"\n"
 	"Show the counters and rates of every binding, or of the one given\n"
-	"(id or object path).\n";
+	"(id or object path).  --format json is -j; --format prometheus prints\n"
+	"the Prometheus text exposition format, for node_exporter's textfile\n"
+	"collector.\n";
 
 static const char usage_monitor[] =
 	"Usage: zcrxctl monitor\n"
@@ -306,10 +319,21 @@ static int parse_ifname(struct parser *p, const char *what, const char *name,
 	return 0;
 }
 
+static int parse_owner(struct parser *p, const char *owner, const char **ret)
+{
+	const char *problem = zcrx_owner_problem(owner);
+	char safe[MSG_WORD_MAX + 4];
+
+	if (problem)
+		return fail(p, "owner \"%s\": %s", printable(owner, safe), problem);
+	*ret = owner;
+	return 0;
+}
+
 static int parse_bind(struct parser *p)
 {
 	struct zcrxctl_bind_args *bind = &p->cmd->bind;
-	bool has_queue = false, has_macvtap = false, has_persist = false;
+	bool has_queue = false, has_macvtap = false, has_persist = false, has_owner = false;
 	char safe[MSG_WORD_MAX + 4];
 	const char *word, *value;
 	uint64_t number;
@@ -335,6 +359,8 @@ static int parse_bind(struct parser *p)
 			seen = &has_persist;
 		else if (!strcmp(word, "unbind-on-vhost-gone"))
 			seen = &bind->unbind_on_vhost_gone;
+		else if (!strcmp(word, "owner"))
+			seen = &has_owner;
 		else if (!strcmp(word, "fallback"))
 			seen = NULL;	/* bind->fallback tells */
 		else if (is_global_option(word))
@@ -372,6 +398,10 @@ static int parse_bind(struct parser *p)
 				return fail(p, "watermark \"%s\": must be an integer 0..%" PRIu32,
 					    printable(value, safe), UINT32_MAX);
 			bind->low_watermark = (uint32_t)number;
+		} else if (!strcmp(word, "owner")) {
+			r = parse_owner(p, value, &bind->owner);
+			if (r < 0)
+				return r;
 		} else if (!strcmp(value, "copy") || !strcmp(value, "drop")) {
 			bind->fallback = !strcmp(value, "copy") ? "copy" : "drop";
 		} else {
@@ -405,6 +435,59 @@ static int parse_binding_arg(struct parser *p, bool required)
 	return zcrxctl_binding_path(cmd->binding_id, cmd->binding_path);
 }
 
+/* unbind BINDING | unbind owner NAME */
+static int parse_unbind(struct parser *p)
+{
+	const char *owner;
+
+	if (p->next >= p->argc || strcmp(p->argv[p->next], "owner"))
+		return parse_binding_arg(p, true);
+	p->next++;
+	owner = take_value(p);
+	if (!owner)
+		return fail(p, "\"owner\" needs a value");
+	return parse_owner(p, owner, &p->cmd->unbind_owner);
+}
+
+/* stats [BINDING] [--format FORMAT], in either order. */
+static int parse_stats(struct parser *p)
+{
+	bool has_format = false;
+	char safe[MSG_WORD_MAX + 4];
+	const char *word, *format;
+	int r;
+
+	while (p->next < p->argc) {
+		word = p->argv[p->next];
+		if (strcmp(word, "--format") && strncmp(word, "--format=", strlen("--format="))) {
+			if (p->cmd->has_binding)
+				return fail_unexpected(p, word);
+			r = parse_binding_arg(p, false);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		p->next++;
+		if (has_format)
+			return fail(p, "\"--format\" given twice");
+		has_format = true;
+		format = word[strlen("--format")] == '=' ? word + strlen("--format=") : take_value(p);
+		if (!format)
+			return fail(p, "\"--format\" needs a value");
+		if (!strcmp(format, "prometheus")) {
+			if (p->cmd->json)
+				return fail(p, "--format prometheus and -j exclude each other");
+			p->cmd->stats_format = ZCRXCTL_STATS_PROMETHEUS;
+		} else if (!strcmp(format, "json")) {
+			p->cmd->json = true;
+		} else if (strcmp(format, "text")) {
+			return fail_unknown(p, "format", printable(format, safe), stats_formats,
+					    ARRAY_SIZE(stats_formats));
+		}
+	}
+	return 0;
+}
+
 static int parse_no_more(struct parser *p)
 {
 	if (p->next < p->argc)
@@ -427,11 +510,13 @@ static int parse_command_args(struct parser *p)
 	case ZCRXCTL_COMMAND_BIND:
 		return parse_bind(p);
 	case ZCRXCTL_COMMAND_UNBIND:
-		r = parse_binding_arg(p, true);
+		r = parse_unbind(p);
 		break;
 	case ZCRXCTL_COMMAND_SHOW:
-	case ZCRXCTL_COMMAND_STATS:
 		r = parse_binding_arg(p, false);
+		break;
+	case ZCRXCTL_COMMAND_STATS:
+		r = parse_stats(p);
 		break;
 	case ZCRXCTL_COMMAND_MONITOR:
 	case ZCRXCTL_COMMAND_RELOAD:

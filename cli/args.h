@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "daemon/ifname.h"
+#include "daemon/owner.h"
 
 /* The D-Bus API, version 1 (daemon/DBUS-API.md). */
 #define ZCRXCTL_BUS_NAME "org.zcrx.zcrx1"
@@ -56,6 +57,13 @@ struct zcrxctl_bind_args {
 	uint32_t low_watermark;
 	bool unbind_on_vhost_gone;	/* end the binding with its guest */
 	bool persist;			/* false with no-persist */
+	const char *owner;		/* owner NAME, points into argv; NULL: none */
+};
+
+/* What stats prints (--format). */
+enum zcrxctl_stats_format {
+	ZCRXCTL_STATS_TEXT,		/* text, or JSON with -j */
+	ZCRXCTL_STATS_PROMETHEUS,	/* Prometheus text exposition format */
 };
 
 struct zcrxctl_cmd {
@@ -72,6 +80,11 @@ struct zcrxctl_cmd {
 	bool has_binding;
 	uint32_t binding_id;
 	char binding_path[ZCRXCTL_BINDING_PATH_SIZE];
+
+	/* unbind owner NAME: every binding of NAME; points into argv */
+	const char *unbind_owner;
+	/* stats --format */
+	enum zcrxctl_stats_format stats_format;
 };
 
 int zcrxctl_parse_args(int argc, char *const argv[], struct zcrxctl_cmd *ret,

@@ -63,6 +63,7 @@ const struct zcrxctl_prop_desc zcrxctl_props[ZCRXCTL_PROP_COUNT] = {
 		PROP("ZerocopyShare", "zerocopy-share", DOUBLE),
 	[ZCRXCTL_PROP_COPY_SHARE] = PROP("CopyShare", "copy-share", DOUBLE),
 	[ZCRXCTL_PROP_DROP_SHARE] = PROP("DropShare", "drop-share", DOUBLE),
+	[ZCRXCTL_PROP_OWNER] = PROP("Owner", "owner", STRING),
 };
 
 /* ---- the print calls -------------------------------------------------- */
@@ -580,6 +581,9 @@ static void print_binding_settings(struct zcrxctl_output *out,
 		print_text(out, "%s", separator);
 	PRINT_STR(out, b, ZCRXCTL_PROP_POLICY_LEVEL, " policy-level %s");
 	PRINT_STR(out, b, ZCRXCTL_PROP_ORIGIN, " origin %s");
+	/* An empty Owner is no owner: not shown. */
+	if (b->present[ZCRXCTL_PROP_OWNER] && b->value[ZCRXCTL_PROP_OWNER].s[0])
+		PRINT_STR(out, b, ZCRXCTL_PROP_OWNER, " owner %s");
 }
 
 static void print_binding_stats(struct zcrxctl_output *out,

@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "output.h"
+#include "prometheus.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"	/* built outside the autotools build */
@@ -314,6 +315,8 @@ static int append_bind_options(sd_bus_message *m, const struct zcrxctl_bind_args
 	/* Only when asked: persisting is the daemon's default. */
 	if (r >= 0 && !bind->persist)
 		r = sd_bus_message_append(m, "{sv}", "persist", "b", 0);
+	if (r >= 0 && bind->owner)
+		r = sd_bus_message_append(m, "{sv}", "owner", "s", bind->owner);
 	if (r >= 0)
 		r = sd_bus_message_close_container(m);
 	return r;
@@ -361,8 +364,50 @@ static int cmd_bind(struct zcrxctl *ctx)
 	return 0;
 }
 
+/* unbind owner NAME: one "binding ID unbound" line (or id) per binding. */
+static int cmd_unbind_owner(struct zcrxctl *ctx)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(strv_freep) char **paths = NULL;
+	uint32_t id;
+	int r;
+
+	r = sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
+			       ZCRXCTL_MANAGER_INTERFACE, "UnbindOwner", &ctx->error, &reply,
+			       "s", ctx->cmd->unbind_owner);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read_strv(reply, &paths);
+	if (r < 0)
+		return sd_bus_error_set_errnof(&ctx->error, r,
+					       "unexpected reply from zcrxd to UnbindOwner: %m");
+	open_json_array(&ctx->out, NULL);
+	for (char **path = paths; path && *path; path++) {
+		if (zcrxctl_parse_binding(*path, &id) < 0)
+			continue;
+		print_uint(&ctx->out, NULL, "binding %u unbound", id);
+		print_nl(&ctx->out);
+	}
+	close_json_array(&ctx->out);
+	return 0;
+}
+
+static int cmd_stats_prometheus(struct zcrxctl *ctx)
+{
+	struct binding_list list = { 0 };
+	int r;
+
+	r = get_bindings(ctx, &list);
+	if (r >= 0)
+		r = zcrxctl_print_prometheus(ctx->out.out, list.items, list.n);
+	binding_list_clear(&list);
+	return r;
+}
+
 static int cmd_unbind(struct zcrxctl *ctx)
 {
+	if (ctx->cmd->unbind_owner)
+		return cmd_unbind_owner(ctx);
 	return sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
 				  ZCRXCTL_MANAGER_INTERFACE, "Unbind",
 				  &ctx->error, NULL, "o", ctx->cmd->binding_path);
@@ -634,6 +679,8 @@ static int run_command(struct zcrxctl *ctx)
 	case ZCRXCTL_COMMAND_SHOW:
 		return cmd_show(ctx, ZCRXCTL_VIEW_SHOW);
 	case ZCRXCTL_COMMAND_STATS:
+		if (ctx->cmd->stats_format == ZCRXCTL_STATS_PROMETHEUS)
+			return cmd_stats_prometheus(ctx);
 		return cmd_show(ctx, ZCRXCTL_VIEW_STATS);
 	case ZCRXCTL_COMMAND_MONITOR:
 		return cmd_monitor(ctx);

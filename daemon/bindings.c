@@ -52,6 +52,7 @@ struct zcrxd_bindings {
 	void *userdata;
 	bool family_missing_logged;
 	char *sample_problem;			/* last one logged */
+	struct zcrx_ended ended;		/* owned bindings that ended lately */
 };
 
 /* ---- logging, errors ---- */
@@ -90,6 +91,10 @@ int zcrxd_error_set(struct zcrxd_error *error, enum zcrxd_error_kind kind, const
 		return -ENODEV;
 	case ZCRXD_ERROR_UNKNOWN_OBJECT:
 		return -ENOENT;
+	case ZCRXD_ERROR_ALREADY_BOUND:
+		return -EBUSY;
+	case ZCRXD_ERROR_NOT_OWNER:
+		return -EPERM;
 	case ZCRXD_ERROR_KERNEL:
 	case ZCRXD_ERROR_FAILED:
 		break;
@@ -281,6 +286,7 @@ static void binding_refresh(struct zcrxd_binding *b)
 	p->policy_low_watermark = b->params.low_watermark;
 	p->policy_min_dwell_ms = b->params.min_dwell_ns / ZCRX_NSEC_PER_MSEC;
 	p->policy_window_ms = b->params.window_ns / ZCRX_NSEC_PER_MSEC;
+	snprintf(p->owner, sizeof(p->owner), "%s", b->overrides.owner);
 }
 
 static void binding_publish(struct zcrxd_binding *b)
@@ -378,6 +384,8 @@ static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
 	if (overrides)
 		b->overrides = *overrides;
 	b->params.window_ns = 0;	/* makes binding_update_params() init the rates */
+	/* A new binding with the id of one remembered as ended. */
+	zcrx_ended_forget(&t->ended, b->id);
 	binding_update_params(b, true);
 	binding_refresh(b);
 	binding_insert(t, b);
@@ -388,8 +396,11 @@ static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
 
 static void binding_remove(struct zcrxd_bindings *t, struct zcrxd_binding *b)
 {
+	if (!b->end_reason)
+		b->end_reason = "unknown";
 	if (t->ops && t->ops->removing)
 		t->ops->removing(b, t->userdata);
+	zcrx_ended_add(&t->ended, b->id, b->props.owner, b->end_reason);
 	TAILQ_REMOVE(&t->bindings, b, link);
 	t->n_bindings--;
 	free(b);
@@ -405,27 +416,40 @@ struct zcrxd_binding *zcrxd_bindings_find(struct zcrxd_bindings *t, uint32_t id)
 	return NULL;
 }
 
-struct zcrxd_binding *zcrxd_bindings_find_path(struct zcrxd_bindings *t, const char *path)
+uint32_t zcrxd_binding_path_id(const char *path)
 {
 	size_t len = strlen(ZCRXD_BINDING_PATH_PREFIX);
 	const char *digits;
 	uint64_t id = 0;
 
 	if (strncmp(path, ZCRXD_BINDING_PATH_PREFIX, len) || path[len] != '/')
-		return NULL;
+		return 0;
 	digits = path + len + 1;
 	/* The id in decimal, as written by binding_add(): no sign, no
 	 * leading zero, no escape. */
 	if (digits[0] < '1' || digits[0] > '9' || strlen(digits) > 10)
-		return NULL;
+		return 0;
 	for (const char *p = digits; *p; p++) {
 		if (*p < '0' || *p > '9')
-			return NULL;
+			return 0;
 		id = id * 10 + (uint64_t)(*p - '0');
 	}
 	if (id > UINT32_MAX)
-		return NULL;
-	return zcrxd_bindings_find(t, id);
+		return 0;
+	return (uint32_t)id;
+}
+
+struct zcrxd_binding *zcrxd_bindings_find_path(struct zcrxd_bindings *t, const char *path)
+{
+	uint32_t id = zcrxd_binding_path_id(path);
+
+	return id ? zcrxd_bindings_find(t, id) : NULL;
+}
+
+const struct zcrx_ended_binding *zcrxd_bindings_find_ended(const struct zcrxd_bindings *t,
+							   uint32_t id)
+{
+	return zcrx_ended_find(&t->ended, id);
 }
 
 struct zcrxd_binding *zcrxd_bindings_first(struct zcrxd_bindings *t)
@@ -739,6 +763,7 @@ static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint
 	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX];
 
 	binding_describe(b, desc, sizeof(desc));
+	b->end_reason = why ? why : "unknown";
 	if (!w) {
 		zcrxd_log(LOG_INFO, "%s unbound by the kernel (%s)", desc,
 			  why ? why : "event lost, gone from the dump");
@@ -1042,6 +1067,7 @@ static void reconcile(struct zcrxd_bindings *t, bool reload)
 			continue;
 		}
 		zcrxd_log(LOG_INFO, "unbound %s: no longer declared in the configuration", desc);
+		b->end_reason = "request";
 		binding_remove(t, b);
 	}
 }
@@ -1066,6 +1092,10 @@ static void binding_low_buffers(struct zcrxd_bindings *t, struct zcrxd_binding *
 		  info_value(b, ZCRX_A_BINDING_LOW_WATERMARK), more);
 	b->low_buffers_logged_ns = now;
 	b->low_buffers_suppressed = 0;
+	if (t->ops && t->ops->low_buffers) {
+		binding_refresh(b);	/* the event's buffers in flight */
+		t->ops->low_buffers(b, t->userdata);
+	}
 }
 
 static void handle_event(struct zcrxd_bindings *t, const struct zcrx_event *ev)
@@ -1423,6 +1453,83 @@ void zcrxd_bindings_sample(struct zcrxd_bindings *t)
 
 /* ---- requests of the D-Bus methods ---- */
 
+/*
+ * Why @b, on the devices @conf names, is not the binding @conf asks for;
+ * NULL when it is (Bind is idempotent): made over D-Bus, by the same
+ * owner, with the same options, saved or not as asked.
+ */
+static const char *request_mismatch(const struct zcrxd_binding *b,
+				    const struct zcrx_config_binding *conf, bool persist)
+{
+	if (b->origin == ZCRXD_ORIGIN_CONFIG)
+		return "zcrxd.conf declares it";
+	if (b->origin == ZCRXD_ORIGIN_KERNEL)
+		return "zcrxd does not manage it";
+	switch (zcrx_config_binding_match(&b->overrides, conf)) {
+	case ZCRX_BINDING_MATCH_OWNER:
+		return b->overrides.owner[0] ? "another owner holds it" : "it has no owner";
+	case ZCRX_BINDING_MATCH_OPTIONS:
+		return "its options differ: change them with its Set method";
+	case ZCRX_BINDING_MATCH_SAME:
+		break;
+	}
+	if (persist != (b->wanted != NULL))
+		return persist ? "it is not saved across restarts" : "it is saved across restarts";
+	return NULL;
+}
+
+/* "origin runtime, owner \"vm1\"" or "origin config, no owner". */
+static const char *holder_describe(const struct zcrxd_binding *b, char *buf, size_t size)
+{
+	if (b->props.owner[0])
+		snprintf(buf, size, "origin %s, owner \"%s\"", b->props.origin, b->props.owner);
+	else
+		snprintf(buf, size, "origin %s, no owner", b->props.origin);
+	return buf;
+}
+
+/*
+ * A Bind of @conf where zcrxd's table already has a binding of its queue
+ * or its macvtap: 1 with *ret set when it is the very binding asked for,
+ * a negative errno with @error naming the holder when it is another's,
+ * 0 when neither is taken (the kernel still has the last word).
+ */
+static int check_holder(struct zcrxd_bindings *t, int nic, int macvtap,
+			const struct zcrx_config_binding *conf, bool persist,
+			struct zcrxd_binding **ret, struct zcrxd_error *error)
+{
+	char holder[ZCRX_OWNER_SIZE + 64];
+	struct zcrxd_binding *b;
+	const char *mismatch;
+
+	b = find_tuple(t, nic, conf->queue, macvtap);
+	mismatch = b ? request_mismatch(b, conf, persist) : NULL;
+	if (b && !mismatch) {
+		*ret = b;
+		return 1;
+	}
+	if (b)
+		return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
+				       "%s queue %" PRIu32 " -> %s is already bound as %s (%s): %s",
+				       conf->nic, conf->queue, conf->macvtap, b->path,
+				       holder_describe(b, holder, sizeof(holder)), mismatch);
+	TAILQ_FOREACH(b, &t->bindings, link) {
+		if (info_value(b, ZCRX_A_BINDING_IFINDEX) == (uint64_t)nic &&
+		    info_value(b, ZCRX_A_BINDING_QUEUE_ID) == conf->queue)
+			return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
+					       "queue-id: %s queue %" PRIu32 " is held by %s "
+					       "(macvtap %s, %s)", conf->nic, conf->queue,
+					       b->path, b->props.macvtap,
+					       holder_describe(b, holder, sizeof(holder)));
+		if (info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX) == (uint64_t)macvtap)
+			return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
+					       "macvtap-ifindex: %s is held by %s (%s queue %" PRIu32
+					       ", %s)", conf->macvtap, b->path, b->props.nic,
+					       b->props.queue, holder_describe(b, holder, sizeof(holder)));
+	}
+	return 0;
+}
+
 static int check_family(const struct zcrxd_bindings *t, struct zcrxd_error *error)
 {
 	if (t->nl)
@@ -1437,7 +1544,7 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	struct zcrx_config_binding conf = { 0 };
 	struct zcrx_policy_params params;
 	struct zcrxd_wanted *w = NULL, *rw;
-	struct zcrxd_binding *b;
+	struct zcrxd_binding *b = NULL;
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
 	int nic, macvtap, r;
 	uint32_t id;
@@ -1463,6 +1570,16 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	conf.low_watermark = req->low_watermark;
 	conf.has_unbind_on_vhost_gone = req->has_unbind_on_vhost_gone;
 	conf.unbind_on_vhost_gone = req->unbind_on_vhost_gone;
+	snprintf(conf.owner, sizeof(conf.owner), "%s", req->owner);
+	r = check_holder(t, nic, macvtap, &conf, req->persist, &b, error);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		zcrxd_log(LOG_INFO, "%s: bound already as asked by %s",
+			  binding_describe(b, desc, sizeof(desc)), who);
+		*ret = b;
+		return 0;
+	}
 	zcrx_config_binding_policy(policy_defaults(t), &conf, &params);
 
 	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic);
@@ -1522,8 +1639,9 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	if (!b)
 		return zcrxd_error_set(error, ZCRXD_ERROR_FAILED,
 				       "out of memory: binding %" PRIu32 " made but not tracked", id);
-	zcrxd_log(LOG_INFO, "bound %s for %s%s", binding_describe(b, desc, sizeof(desc)), who,
-		  req->persist ? ", saved" : ", not saved");
+	zcrxd_log(LOG_INFO, "bound %s for %s%s%s%s%s", binding_describe(b, desc, sizeof(desc)), who,
+		  req->persist ? ", saved" : ", not saved", conf.owner[0] ? ", owner \"" : "",
+		  conf.owner, conf.owner[0] ? "\"" : "");
 	*ret = b;
 	return 0;
 }
@@ -1562,8 +1680,55 @@ int zcrxd_bindings_unbind(struct zcrxd_bindings *t, struct zcrxd_binding *b, con
 	} else if (saved) {
 		wanted_drop(t, &t->runtime_wanted, w);
 	}
+	b->end_reason = "request";
 	binding_remove(t, b);
 	return 0;
+}
+
+int zcrxd_bindings_unbind_owner(struct zcrxd_bindings *t, const char *owner, const char *who,
+				uint32_t **ret_ids, size_t *ret_n, struct zcrxd_error *error)
+{
+	struct zcrxd_error first = { 0 };
+	struct zcrxd_binding *b;
+	uint32_t *owned, *ids;
+	size_t n_owned = 0, n = 0;
+	int r, failure = 0;
+
+	*ret_ids = NULL;
+	*ret_n = 0;
+	r = check_family(t, error);
+	if (r < 0)
+		return r;
+	/* Ids first: unbinding removes from the table being walked. */
+	owned = calloc(t->n_bindings ? t->n_bindings : 1, sizeof(*owned));
+	ids = calloc(t->n_bindings ? t->n_bindings : 1, sizeof(*ids));
+	if (!owned || !ids) {
+		free(owned);
+		free(ids);
+		return zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "out of memory");
+	}
+	TAILQ_FOREACH(b, &t->bindings, link)
+		if (!strcmp(b->props.owner, owner))
+			owned[n_owned++] = b->id;
+	for (size_t i = 0; i < n_owned; i++) {
+		b = zcrxd_bindings_find(t, owned[i]);
+		if (!b)
+			continue;	/* ended meanwhile */
+		r = zcrxd_bindings_unbind(t, b, who, error);
+		if (r < 0 && !failure) {
+			failure = r;
+			first = *error;
+		}
+		if (r == 0)
+			ids[n++] = owned[i];
+	}
+	free(owned);
+	if (failure)
+		zcrxd_error_set(error, first.kind, "%zu of the %zu bindings of owner \"%s\" "
+				"unbound; the first refusal: %s", n, n_owned, owner, first.message);
+	*ret_ids = ids;
+	*ret_n = n;
+	return failure;
 }
 
 int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,

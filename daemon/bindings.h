@@ -29,8 +29,9 @@
  *
  * D-Bus is not spoken here: what changed is reported through struct
  * zcrxd_bindings_ops (dbus.c), and the requests of the D-Bus methods
- * come in through zcrxd_bindings_bind(), _unbind() and _set(), which
- * return a struct zcrxd_error for the caller to turn into a reply.
+ * come in through zcrxd_bindings_bind(), _unbind(), _unbind_owner() and
+ * _set(), which return a struct zcrxd_error for the caller to turn into a
+ * reply.
  *
  * Logging: this is daemon code, it logs what it does (zcrxd_log()); the
  * request functions do not log refusals, they return them.
@@ -47,6 +48,8 @@
 
 #include <systemd/sd-event.h>
 
+#include "ended.h"
+#include "owner.h"
 #include "policy.h"
 #include "rate.h"
 #include "zcrx-netlink.h"
@@ -81,6 +84,8 @@ enum zcrxd_error_kind {
 	ZCRXD_ERROR_UNKNOWN_OBJECT,	/* no such binding */
 	ZCRXD_ERROR_KERNEL,		/* the kernel refused: "<strerror>: <extack>" */
 	ZCRXD_ERROR_FAILED,		/* anything else (state file, memory) */
+	ZCRXD_ERROR_ALREADY_BOUND,	/* the queue or macvtap is another's binding */
+	ZCRXD_ERROR_NOT_OWNER,		/* the binding has another owner */
 };
 
 #define ZCRXD_ERROR_MESSAGE_MAX 512
@@ -154,6 +159,7 @@ struct zcrxd_binding_props {
 	uint32_t policy_low_watermark;
 	uint64_t policy_min_dwell_ms;
 	uint64_t policy_window_ms;
+	char owner[ZCRX_OWNER_SIZE];	/* "" when it has none */
 };
 
 struct zcrxd_bindings;
@@ -174,6 +180,7 @@ struct zcrxd_binding {
 	struct zcrx_rate_window rx_zerocopy, rx_copy, rx_dropped;
 	uint64_t low_buffers_logged_ns;
 	unsigned int low_buffers_suppressed;
+	const char *end_reason;	/* why it leaves the table: "request", "nic-gone", ... */
 	struct zcrxd_binding_props props;	/* current */
 	struct zcrxd_binding_props announced;	/* owned by dbus.c */
 };
@@ -189,6 +196,8 @@ struct zcrxd_bindings_ops {
 	/* The daemon set the kernel's fallback. */
 	void (*fallback_changed)(struct zcrxd_binding *binding, const char *old_fallback,
 				 const char *new_fallback, const char *reason, void *userdata);
+	/* The kernel reported it low on guest buffers (rate-limited as the log). */
+	void (*low_buffers)(struct zcrxd_binding *binding, void *userdata);
 };
 
 struct zcrxd_bind_request {
@@ -202,6 +211,7 @@ struct zcrxd_bind_request {
 	bool has_unbind_on_vhost_gone;
 	bool unbind_on_vhost_gone;
 	bool persist;
+	char owner[ZCRX_OWNER_SIZE];	/* "": none */
 };
 
 struct zcrxd_set_request {
@@ -252,6 +262,18 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *table, const struct zcrxd_bind_re
 			const char *who, struct zcrxd_binding **ret, struct zcrxd_error *error);
 int zcrxd_bindings_unbind(struct zcrxd_bindings *table, struct zcrxd_binding *binding,
 			  const char *who, struct zcrxd_error *error);
+/*
+ * Unbind every binding of @owner; *ret_ids (to free()) lists those
+ * unbound.  On a failure the others are still tried and the first
+ * failure is returned, *ret_ids listing what was unbound.
+ */
+int zcrxd_bindings_unbind_owner(struct zcrxd_bindings *table, const char *owner, const char *who,
+				uint32_t **ret_ids, size_t *ret_n, struct zcrxd_error *error);
+/* Binding @id, gone from the table, if it ended recently with an owner. */
+const struct zcrx_ended_binding *zcrxd_bindings_find_ended(const struct zcrxd_bindings *table,
+							   uint32_t id);
+/* The id of a binding's object path, 0 if @path is not one. */
+uint32_t zcrxd_binding_path_id(const char *path);
 int zcrxd_bindings_set(struct zcrxd_bindings *table, struct zcrxd_binding *binding,
 		       const struct zcrxd_set_request *request, const char *who,
 		       struct zcrxd_error *error);

@@ -50,6 +50,12 @@ static int reply_error(sd_bus_error *error, const struct zcrxd_error *e)
 	case ZCRXD_ERROR_KERNEL:
 		name = ZCRXD_ERROR_KERNEL_NAME;
 		break;
+	case ZCRXD_ERROR_ALREADY_BOUND:
+		name = ZCRXD_ERROR_ALREADY_BOUND_NAME;
+		break;
+	case ZCRXD_ERROR_NOT_OWNER:
+		name = ZCRXD_ERROR_NOT_OWNER_NAME;
+		break;
 	case ZCRXD_ERROR_NONE:
 	case ZCRXD_ERROR_FAILED:
 	default:
@@ -278,6 +284,12 @@ struct options {
 	bool unbind_on_vhost_gone;
 	bool has_persist;
 	bool persist;
+	const char *owner;	/* NULL: none given; points into the message */
+};
+
+/* The keys of Bind's options, as Manager.BindOptions lists them. */
+static const char *const bind_option_keys[] = {
+	"fallback", "low-watermark", "unbind-on-vhost-gone", "persist", "owner", NULL
 };
 
 static int read_option_value(sd_bus_message *m, const char *key, const char *want_type,
@@ -301,6 +313,16 @@ static int read_option_value(sd_bus_message *m, const char *key, const char *wan
 	if (r < 0)
 		return r;
 	return sd_bus_message_exit_container(m);
+}
+
+/* An owner of Bind's options or of the owner methods; @what names it. */
+static int check_owner(const char *what, const char *owner, sd_bus_error *error)
+{
+	const char *problem = zcrx_owner_problem(owner);
+
+	if (!problem)
+		return 0;
+	return invalid_args(error, "%s %s", what, problem);
 }
 
 static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_error *error)
@@ -349,6 +371,15 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 				return r;
 			o->has_unbind_on_vhost_gone = true;
 			o->unbind_on_vhost_gone = b;
+		} else if (bind && !strcmp(key, "owner")) {
+			if (o->owner)
+				return invalid_args(error, "options: \"owner\" given twice");
+			r = read_option_value(m, key, "s", "a string", &o->owner, error);
+			if (r < 0)
+				return r;
+			r = check_owner("options: \"owner\"", o->owner, error);
+			if (r < 0)
+				return r;
 		} else if (bind && !strcmp(key, "persist")) {
 			if (o->has_persist)
 				return invalid_args(error, "options: \"persist\" given twice");
@@ -360,7 +391,7 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 		} else {
 			return invalid_args(error, "options: unknown key \"%.*s\" (known: fallback, "
 					    "low-watermark, unbind-on-vhost-gone%s)", QUOTE_MAX,
-					    key, bind ? ", persist" : "");
+					    key, bind ? ", persist, owner" : "");
 		}
 		r = sd_bus_message_exit_container(m);
 		if (r < 0)
@@ -422,6 +453,8 @@ static int bind_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *
 	req.has_unbind_on_vhost_gone = o.has_unbind_on_vhost_gone;
 	req.unbind_on_vhost_gone = o.unbind_on_vhost_gone;
 	req.persist = o.persist;
+	if (o.owner)
+		snprintf(req.owner, sizeof(req.owner), "%s", o.owner);
 	r = zcrxd_bindings_bind(d->table, &req, who, &b, &err);
 	if (r < 0)
 		return reply_error(error, &err);
@@ -461,6 +494,107 @@ static int unbind_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char
 static int method_unbind(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	return authorize_then(userdata, m, "org.zcrx.zcrx1.unbind", unbind_authorized, error);
+}
+
+static int unbind_owner_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *who,
+				   sd_bus_error *error)
+{
+	struct zcrxd_error err = { 0 };
+	sd_bus_message *reply = NULL;
+	char path[ZCRXD_BINDING_PATH_MAX];
+	const char *owner;
+	uint32_t *ids = NULL;
+	size_t n = 0;
+	int r;
+
+	r = sd_bus_message_read(m, "s", &owner);
+	if (r < 0)
+		return r;
+	r = check_owner("owner:", owner, error);
+	if (r < 0)
+		return r;
+	r = zcrxd_bindings_unbind_owner(d->table, owner, who, &ids, &n, &err);
+	if (r < 0) {
+		free(ids);
+		return reply_error(error, &err);
+	}
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "o");
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%" PRIu32, ZCRXD_BINDING_PATH_PREFIX, ids[i]);
+		r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_OBJECT_PATH, path);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	free(ids);
+	return r;
+}
+
+static int method_unbind_owner(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return authorize_then(userdata, m, "org.zcrx.zcrx1.unbind", unbind_owner_authorized,
+			      error);
+}
+
+/*
+ * Release(o binding, s owner) -> (s outcome): the owner's idempotent
+ * Unbind.  "unbound" when this call ended it; when it had already ended,
+ * with this owner, the reason it ended ("vhost-gone", ...).
+ */
+static int release_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *who,
+			      sd_bus_error *error)
+{
+	const struct zcrx_ended_binding *ended;
+	struct zcrxd_error err = { 0 };
+	struct zcrxd_binding *b;
+	const char *path, *owner;
+	int r;
+
+	r = sd_bus_message_read(m, "os", &path, &owner);
+	if (r < 0)
+		return r;
+	r = check_owner("owner:", owner, error);
+	if (r < 0)
+		return r;
+	if (!zcrxd_bindings_have_family(d->table)) {
+		zcrxd_error_set(&err, ZCRXD_ERROR_NOT_SUPPORTED, "%s", ZCRXD_FAMILY_MISSING_TEXT);
+		return reply_error(error, &err);
+	}
+	b = zcrxd_bindings_find_path(d->table, path);
+	if (b && strcmp(b->props.owner, owner)) {
+		if (b->props.owner[0])
+			zcrxd_error_set(&err, ZCRXD_ERROR_NOT_OWNER, "%s belongs to owner \"%s\", "
+					"not \"%.*s\"", path, b->props.owner, QUOTE_MAX, owner);
+		else
+			zcrxd_error_set(&err, ZCRXD_ERROR_NOT_OWNER, "%s has no owner, so not "
+					"\"%.*s\": Unbind ends it", path, QUOTE_MAX, owner);
+		return reply_error(error, &err);
+	}
+	if (b) {
+		r = zcrxd_bindings_unbind(d->table, b, who, &err);
+		if (r < 0)
+			return reply_error(error, &err);
+		return sd_bus_reply_method_return(m, "s", "unbound");
+	}
+	ended = zcrxd_bindings_find_ended(d->table, zcrxd_binding_path_id(path));
+	if (ended && !strcmp(ended->owner, owner))
+		return sd_bus_reply_method_return(m, "s", ended->reason);
+	if (ended)
+		return sd_bus_error_setf(error, ZCRXD_ERROR_NOT_OWNER_NAME,
+					 "%s belonged to owner \"%s\", not \"%.*s\" (it ended: %s)",
+					 path, ended->owner, QUOTE_MAX, owner, ended->reason);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT,
+				 "no binding at %s, and none ended there lately with owner \"%.*s\"",
+				 path, QUOTE_MAX, owner);
+}
+
+static int method_release(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return authorize_then(userdata, m, "org.zcrx.zcrx1.unbind", release_authorized, error);
 }
 
 static int method_list_bindings(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -520,9 +654,41 @@ static int property_get_hook_string(sd_bus *bus, const char *path, const char *i
 					   d->hooks.config_path);
 }
 
+static int property_get_api_version(sd_bus *bus, const char *path, const char *interface,
+				    const char *property, sd_bus_message *reply, void *userdata,
+				    sd_bus_error *error)
+{
+	uint32_t version = ZCRXD_API_VERSION;
+
+	(void)bus;
+	(void)path;
+	(void)interface;
+	(void)property;
+	(void)userdata;
+	(void)error;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &version);
+}
+
+static int property_get_bind_options(sd_bus *bus, const char *path, const char *interface,
+				     const char *property, sd_bus_message *reply, void *userdata,
+				     sd_bus_error *error)
+{
+	(void)bus;
+	(void)path;
+	(void)interface;
+	(void)property;
+	(void)userdata;
+	(void)error;
+	return sd_bus_message_append_strv(reply, (char **)bind_option_keys);
+}
+
 static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_PROPERTY("Version", "s", property_get_hook_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("ApiVersion", "u", property_get_api_version, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("BindOptions", "as", property_get_bind_options, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("ConfigPath", "s", property_get_hook_string, 0,
 			SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_METHOD_WITH_ARGS("Bind",
@@ -535,6 +701,14 @@ static const sd_bus_vtable manager_vtable[] = {
 				method_list_bindings, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload,
 				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("UnbindOwner", SD_BUS_ARGS("s", owner),
+				SD_BUS_RESULT("ao", bindings), method_unbind_owner,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Release", SD_BUS_ARGS("o", binding, "s", owner),
+				SD_BUS_RESULT("s", outcome), method_release,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("BindingRemoved",
+				SD_BUS_ARGS("o", binding, "s", reason, "s", owner), 0),
 	SD_BUS_VTABLE_END
 };
 
@@ -674,11 +848,14 @@ static const sd_bus_vtable binding_vtable[] = {
 	LIVE_PROP("PolicyLowWatermark", "u", get_u32, policy_low_watermark),
 	LIVE_PROP("PolicyMinDwellMs", "t", get_u64, policy_min_dwell_ms),
 	LIVE_PROP("PolicyWindowMs", "t", get_u64, policy_window_ms),
+	LIVE_PROP("Owner", "s", get_name, owner),
 	SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("a{sv}", options), SD_BUS_NO_RESULT,
 				method_set, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("FallbackChanged",
 				SD_BUS_ARGS("s", old_fallback, "s", new_fallback, "s", reason), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("StateChanged", SD_BUS_ARGS("s", state), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("LowBuffers",
+				SD_BUS_ARGS("t", buffers_in_flight, "u", low_watermark), 0),
 	SD_BUS_VTABLE_END
 };
 
@@ -726,6 +903,7 @@ static const struct live_prop live_props[] = {
 	LIVE("PolicyLowWatermark", 'u', policy_low_watermark),
 	LIVE("PolicyMinDwellMs", 't', policy_min_dwell_ms),
 	LIVE("PolicyWindowMs", 't', policy_window_ms),
+	LIVE("Owner", 'n', owner),
 };
 
 #define N_LIVE_PROPS (sizeof(live_props) / sizeof(live_props[0]))
@@ -822,6 +1000,10 @@ static void on_removing(struct zcrxd_binding *b, void *userdata)
 	r = sd_bus_emit_object_removed(d->bus, b->path);
 	if (r < 0)
 		log_emit_failure(b, "InterfacesRemoved", r);
+	r = sd_bus_emit_signal(d->bus, ZCRXD_MANAGER_PATH, ZCRXD_MANAGER_INTERFACE,
+			       "BindingRemoved", "oss", b->path, b->end_reason, b->props.owner);
+	if (r < 0)
+		log_emit_failure(b, "BindingRemoved", r);
 }
 
 static void on_changed(struct zcrxd_binding *b, void *userdata)
@@ -864,11 +1046,23 @@ static void on_fallback_changed(struct zcrxd_binding *b, const char *old_fallbac
 		log_emit_failure(b, "FallbackChanged", r);
 }
 
+static void on_low_buffers(struct zcrxd_binding *b, void *userdata)
+{
+	struct zcrxd_dbus *d = userdata;
+	int r;
+
+	r = sd_bus_emit_signal(d->bus, b->path, ZCRXD_BINDING_INTERFACE, "LowBuffers", "tu",
+			       b->props.buffers_in_flight, b->props.low_watermark);
+	if (r < 0)
+		log_emit_failure(b, "LowBuffers", r);
+}
+
 static const struct zcrxd_bindings_ops bindings_ops = {
 	.added = on_added,
 	.removing = on_removing,
 	.changed = on_changed,
 	.fallback_changed = on_fallback_changed,
+	.low_buffers = on_low_buffers,
 };
 
 /* ---- connection ---- */

@@ -26,6 +26,15 @@
 #define ZCRXD_ERROR_NOT_SUPPORTED_NAME "org.zcrx.zcrx1.Error.NotSupported"
 #define ZCRXD_ERROR_NO_SUCH_DEVICE_NAME "org.zcrx.zcrx1.Error.NoSuchDevice"
 #define ZCRXD_ERROR_KERNEL_NAME "org.zcrx.zcrx1.Error.Kernel"
+#define ZCRXD_ERROR_ALREADY_BOUND_NAME "org.zcrx.zcrx1.Error.AlreadyBound"
+#define ZCRXD_ERROR_NOT_OWNER_NAME "org.zcrx.zcrx1.Error.NotOwner"
+
+/*
+ * Manager.ApiVersion: raised when the API grows (the bus name's "1"
+ * changes only if it breaks).  1: no ApiVersion property; 2: owners,
+ * Release, UnbindOwner, BindingRemoved, LowBuffers, BindOptions.
+ */
+#define ZCRXD_API_VERSION 2
 
 struct zcrxd_dbus_hooks {
 	/* Manager.Reload(): re-read the configuration and reconcile; a

@@ -386,6 +386,23 @@ static int get_ifname(struct parse_ctx *ctx, const char *where,
 	return 0;
 }
 
+static int get_owner(struct parse_ctx *ctx, const char *where,
+		     const char *key, struct json_object *val,
+		     char ret[static ZCRX_OWNER_SIZE])
+{
+	const char *owner, *problem;
+	int r;
+
+	r = get_string(ctx, where, key, val, &owner);
+	if (r < 0)
+		return r;
+	problem = zcrx_owner_problem(owner);
+	if (problem)
+		return fail(ctx, where, key, "%s", problem);
+	strcpy(ret, owner);
+	return 0;
+}
+
 /* POSIX portable names: what useradd and systemd-sysusers agree on. */
 static bool group_name_valid(const char *name)
 {
@@ -508,6 +525,8 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 		} else if (!strcmp(key, "unbind-on-vhost-gone")) {
 			r = get_bool(ctx, where, key, val, &b->unbind_on_vhost_gone);
 			b->has_unbind_on_vhost_gone = true;
+		} else if (!strcmp(key, "owner")) {
+			r = get_owner(ctx, where, key, val, b->owner);
 		} else {
 			r = fail(ctx, where, key, "unknown key");
 		}
@@ -547,6 +566,35 @@ zcrx_config_binding_conflict(const struct zcrx_config_binding *a,
 	if (!strcmp(a->nic, b->macvtap) || !strcmp(a->macvtap, b->nic))
 		return ZCRX_BINDING_CONFLICT_ROLE;
 	return ZCRX_BINDING_CONFLICT_NONE;
+}
+
+/**
+ * zcrx_config_binding_match() - is an existing binding the one asked for
+ * @have: the existing binding's declaration
+ * @want: the request, for the same devices
+ *
+ * What Bind can ask for is compared: the owner, then fallback,
+ * low-watermark and unbind-on-vhost-gone, each given or not alike (an
+ * absent unbind-on-vhost-gone is false).
+ *
+ * Return: ZCRX_BINDING_MATCH_SAME, or what differs first.
+ */
+enum zcrx_binding_match
+zcrx_config_binding_match(const struct zcrx_config_binding *have,
+			  const struct zcrx_config_binding *want)
+{
+	bool have_vhost = have->has_unbind_on_vhost_gone && have->unbind_on_vhost_gone;
+	bool want_vhost = want->has_unbind_on_vhost_gone && want->unbind_on_vhost_gone;
+
+	if (strcmp(have->owner, want->owner))
+		return ZCRX_BINDING_MATCH_OWNER;
+	if (have->has_fallback != want->has_fallback ||
+	    (want->has_fallback && have->fallback != want->fallback) ||
+	    have->has_low_watermark != want->has_low_watermark ||
+	    (want->has_low_watermark && have->low_watermark != want->low_watermark) ||
+	    have_vhost != want_vhost)
+		return ZCRX_BINDING_MATCH_OPTIONS;
+	return ZCRX_BINDING_MATCH_SAME;
 }
 
 static int check_conflicts(struct parse_ctx *ctx, const char *where,
@@ -896,6 +944,8 @@ static int binding_to_json(const struct zcrx_config_binding *b,
 	if (r == 0 && b->has_unbind_on_vhost_gone)
 		r = add_member(obj, "unbind-on-vhost-gone",
 			       json_object_new_boolean(b->unbind_on_vhost_gone));
+	if (r == 0 && b->owner[0])
+		r = add_member(obj, "owner", json_object_new_string(b->owner));
 	return r;
 }
 

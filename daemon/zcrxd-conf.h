@@ -51,6 +51,9 @@
  *     unbind-on-vhost-gone    true|false (default false): the kernel ends
  *                             the binding when the vhost-net device
  *                             posting to it is released (its guest is gone)
+ *     owner                   1..255 bytes of printable UTF-8 (owner.h): the
+ *                             guest it is for, as Manager.Bind's "owner";
+ *                             Manager.UnbindOwner ends it with the others
  *
  * Strict on purpose, as a typo must not silently change behaviour:
  * unknown keys, duplicate keys, wrong types, out-of-range numbers, a
@@ -73,6 +76,7 @@
 #include <stdint.h>
 
 #include "ifname.h"
+#include "owner.h"
 #include "policy.h"
 
 /* Files larger than this are refused: configs are a few KiB at most. */
@@ -92,6 +96,8 @@ struct zcrx_config_binding {
 	/* Not a policy key: the kernel binding's lifetime (absent: false). */
 	bool has_unbind_on_vhost_gone;
 	bool unbind_on_vhost_gone;
+	/* Who the binding is for (owner.h); "" for nobody in particular. */
+	char owner[ZCRX_OWNER_SIZE];
 };
 
 struct zcrx_config {
@@ -107,6 +113,14 @@ enum zcrx_binding_conflict {
 	ZCRX_BINDING_CONFLICT_QUEUE,	/* same nic and queue */
 	ZCRX_BINDING_CONFLICT_MACVTAP,	/* same macvtap */
 	ZCRX_BINDING_CONFLICT_ROLE,	/* one's nic is the other's macvtap */
+};
+
+/* How a binding's request compares with a binding of the same devices. */
+enum zcrx_binding_match {
+	ZCRX_BINDING_MATCH_SAME,	/* owner and Bind's options alike */
+	ZCRX_BINDING_MATCH_OWNER,	/* another owner, or one and none */
+	ZCRX_BINDING_MATCH_OPTIONS,	/* fallback, low-watermark or
+					 * unbind-on-vhost-gone differ */
 };
 
 int zcrx_config_parse(const char *path_for_messages, const char *text,
@@ -126,6 +140,9 @@ void zcrx_config_binding_policy(const struct zcrx_policy_params *defaults,
 enum zcrx_binding_conflict
 zcrx_config_binding_conflict(const struct zcrx_config_binding *a,
 			     const struct zcrx_config_binding *b);
+enum zcrx_binding_match
+zcrx_config_binding_match(const struct zcrx_config_binding *have,
+			  const struct zcrx_config_binding *want);
 
 /* For the state file: a size-limited read, and the bindings document. */
 int zcrx_config_read_file(const char *path, char **ret_text,

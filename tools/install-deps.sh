@@ -14,6 +14,7 @@ PACKAGES="
 	bc flex bison libelf-dev libssl-dev cpio ccache xz-utils kmod
 	python3 python3-yaml python3-jsonschema gnuplot-nox
 	python3-dbusmock polkitd duktape libxml2-utils
+	python3-prometheus-client python3-dbus-next
 	qemu-system-x86 qemu-system-data seabios busybox-static iproute2 ethtool
 "
 

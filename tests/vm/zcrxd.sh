@@ -11,8 +11,14 @@
 # zcrxctl bind seen in the kernel's dump and refused with the kernel's
 # text, unbind-on-vhost-gone (zcrxctl bind, the kernel's dump, the
 # property, Set, a guest coming and going: a runtime binding forgotten, a
-# declared one bound again on reload, a differing value reconciled), and
-# the kernel keeping its bindings when zcrxd exits.
+# declared one bound again on reload, a differing value reconciled),
+# owners (API revision 2: a Bind with an owner returned again when
+# repeated, conflicts naming the holder, the owner kept over a restart,
+# Release and its memory of ended bindings, UnbindOwner, BindingRemoved
+# with the kernel's reason, vhost-gone included), LowBuffers, zcrxctl
+# stats --format prometheus under traffic, the example client of docs/
+# following a guest's binding to its end, and the kernel keeping its
+# bindings when zcrxd exits.
 . /zcrx/tests/lib.sh
 
 nsim_create
@@ -86,6 +92,12 @@ text_value() {
 		$1 == "binding" { on = 0 }
 		on && $1 == line { for (i = 2; i < NF; i++) if ($i == word) print $(i + 1) }'
 }
+# removed_signal ID REASON OWNER: dbus-monitor saw BindingRemoved for
+# binding ID with that reason and owner.
+removed_signal() {
+	grep -A3 'member=BindingRemoved' /tmp/signals | tr -s ' \n' ' ' |
+		grep -qF "object path \"/org/zcrx/zcrx1/binding/$1\" string \"$2\" string \"$3\""
+}
 # positive N: N is a number above 0.
 positive() { case $1 in ''|*[!0-9]*) echo "not a count: '$1'"; return 1 ;; esac; [ "$1" -gt 0 ] || { echo "got 0"; return 1; }; }
 # show_output TITLE CMD...: CMD's output as TAP comments, for the console.
@@ -145,9 +157,11 @@ property PolicyClearStarvedPerSec t read
 property PolicyLowWatermark u read
 property PolicyMinDwellMs t read
 property PolicyWindowMs t read
+property Owner s read
 method Set a{sv}:options
 signal FallbackChanged s:old_fallback s:new_fallback s:reason
 signal StateChanged s:state
+signal LowBuffers t:buffers_in_flight u:low_watermark
 EOF
 bctl introspect --xml-interface org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 > /tmp/binding.xml 2>&1
 awk '
@@ -194,7 +208,9 @@ check "runtime binding kept and adopted" sh -c "[ \"\$(zcrx-nl dump | grep -c '^
 
 # Kernel refusals and bad names.
 out=$(mgr Bind 'susa{sv}' "$nic" 1 mvt2 0 2>&1)
-check "kernel refusal with extack" contains "Device or resource busy: queue-id: queue already bound" "$out"
+check "a held queue: refused by zcrxd, naming the holder" contains "queue-id: $nic queue 1 is held by /org/zcrx/zcrx1/binding/$id1 (macvtap mvt0, origin config, no owner)" "$out"
+out=$(mgr Bind 'susa{sv}' "$nic" 60000 mvt2 0 2>&1)
+check "kernel refusal with extack" contains "Invalid argument: queue-id: out of range" "$out"
 out=$(mgr Bind 'susa{sv}' nosuch0 1 mvt2 0 2>&1)
 check "NoSuchDevice text" contains 'nic: no network device named "nosuch0"' "$out"
 out=$(bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager Unbind o /org/zcrx/zcrx1/binding/999 2>&1)
@@ -270,7 +286,10 @@ check "Copybreak 256, the kernel's default" poll sh -c "[ \"\$(busctl --address=
 check "RxCopiedBytes is a counter" poll sh -c "busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopiedBytes | grep -q '^t [0-9]'"
 
 # Six 1000-byte frames (above the copybreak) land in six of the 8 posted
-# buffers: zcrxctl shows them zero-copy.
+# buffers: zcrxctl shows them zero-copy.  With a low watermark of 4 the
+# kernel reports the binding low on buffers as the fifth goes: LowBuffers.
+check "Binding.Set low-watermark 4" bctl call org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding Set 'a{sv}' 1 low-watermark u 4
+check "the kernel's watermark 4" eq "$(field $id1 watermark)" 4
 zc_before=$(field $id1 rx_zerocopy)
 zc_want=$((zc_before + 6))
 ip netns exec peer tapframe send "$peer" "$mac0" 1000 6 11
@@ -278,6 +297,18 @@ kernel_zerocopy_is() { eq "$(field $id1 rx_zerocopy)" "$1"; }
 bus_zerocopy_is() { eq "$(prop $id1 RxZerocopyPackets)" "t $1"; }
 check "6 frames delivered zero-copy (kernel: rx_zerocopy $zc_want)" poll kernel_zerocopy_is $zc_want
 check "RxZerocopyPackets $zc_want on the bus" poll bus_zerocopy_is $zc_want
+low_buffers_signal() {
+	grep -A2 "path=/org/zcrx/zcrx1/binding/$id1; interface=org.zcrx.zcrx1.Binding; member=LowBuffers" \
+		/tmp/signals | grep -q 'uint32 4'
+}
+check "LowBuffers signal, low watermark 4" poll low_buffers_signal
+check "low on guest buffers logged" grep -q "binding $id1 .*low on guest buffers" /tmp/zcrxd.log
+prom=$(zcrxctl --address "$A" stats --format prometheus 2>&1)
+prom_line() { printf '%s\n' "$prom" | grep -qxF "$1" || { echo "no line '$1' in:"; echo "$prom"; return 1; }; }
+check "zcrxctl stats --format prometheus: rx zero-copy packets $zc_want" \
+	prom_line "zcrx_rx_zerocopy_packets_total{nic=\"$nic\",queue=\"1\",macvtap=\"mvt0\",owner=\"\"} $zc_want"
+check "  ... declared a counter" prom_line '# TYPE zcrx_rx_zerocopy_packets_total counter'
+show_output "zcrxctl stats --format prometheus (head)" sh -c "printf '%s\n' \"\$1\" | head -n 12" _ "$prom"
 stats=$(zcrxctl --address "$A" stats 2>&1)
 jstats=$(zcrxctl --address "$A" -j stats 2>&1)
 check "zcrxctl stats: buffers posted > 0 for binding $id1" \
@@ -326,8 +357,10 @@ out=$(zcrxctl --address "$A" -j stats 2>&1)
 check "zcrxctl -j stats carries the counters" contains '"buffers-posted"' "$out"
 out=$(zcrxctl --address "$A" bind "$nic" queue 3 macvtap mvt1 2>&1)
 rc=$?
-check "zcrxctl bind refused by the kernel: exit 2" eq "$rc" 2
-check "zcrxctl shows the kernel's text" contains "queue-id: queue already bound" "$out"
+check "zcrxctl bind of a held queue refused: exit 2" eq "$rc" 2
+check "zcrxctl shows the holder zcrxd names" contains "queue-id: $nic queue 3 is held by /org/zcrx/zcrx1/binding/$id3 (macvtap mvt2, origin kernel, no owner)" "$out"
+out=$(zcrxctl --address "$A" bind "$nic" queue 60000 macvtap mvt1 2>&1)
+check "zcrxctl shows the kernel's text" contains "queue-id: out of range" "$out"
 out=$(zcrxctl --address "$A" bind "$nic" queue 2 macvtap mvt1 2>&1)
 rc=$?
 check "zcrxctl bind $nic queue 2 macvtap mvt1: exit 0" eq "$rc" 0
@@ -337,6 +370,56 @@ check "the kernel's dump has it: queue 2 -> mvt1" \
 check "zcrxctl bind prints the new binding" contains "binding $id4: nic $nic" "$out"
 check "made over D-Bus: Origin runtime, saved" \
 	sh -c "[ '$(prop $id4 Origin)' = 's \"runtime\"' ] && grep -q '\"mvt1\"' /var/lib/zcrx/bindings.json"
+
+# Owners.  Queue 0 is free; mvt3 is new.
+OWNER=6f1c2f6e-6d2a-4c1e-9a57-0c6f3b1e2d4a
+ip link add link "$nic" name mvt3 type macvtap mode bridge && ip link set mvt3 up
+out=$(mgr Bind 'susa{sv}' "$nic" 0 mvt1 1 owner s "$OWNER" 2>&1)
+check "a held macvtap: refused, naming the holder" contains "macvtap-ifindex: mvt1 is held by /org/zcrx/zcrx1/binding/$id4 ($nic queue 2, origin runtime, no owner)" "$out"
+# Polled: zcrxd may not have read mvt3's RTM_NEWLINK yet (NoSuchDevice).
+check "Bind with an owner" poll mgr Bind 'susa{sv}' "$nic" 0 mvt3 1 owner s "$OWNER"
+id8=$(id_of 0)
+check "its Owner property" eq "$(prop $id8 Owner)" "s \"$OWNER\""
+check "the state file keeps the owner" grep -q "\"owner\": \"$OWNER\"" /var/lib/zcrx/bindings.json
+check "zcrxctl show prints it" contains "owner $OWNER" "$(zcrxctl --address "$A" show $id8 2>&1)"
+out=$(mgr Bind 'susa{sv}' "$nic" 0 mvt3 1 owner s "$OWNER")
+check "the same Bind again: the same binding" eq "$out" "o \"/org/zcrx/zcrx1/binding/$id8\""
+check "  ... and no other in the kernel" eq "$(zcrx-nl dump | grep -c ' queue=0 ')" 1
+out=$(mgr Bind 'susa{sv}' "$nic" 0 mvt3 1 owner s other-vm 2>&1)
+check "the same devices for another owner: refused, naming the holder" contains "$nic queue 0 -> mvt3 is already bound as /org/zcrx/zcrx1/binding/$id8 (origin runtime, owner \"$OWNER\"): another owner holds it" "$out"
+out=$(mgr Bind 'susa{sv}' "$nic" 0 mvt3 2 owner s "$OWNER" fallback s drop 2>&1)
+check "the same owner with other options: refused too" contains "(origin runtime, owner \"$OWNER\"): its options differ: change them with its Set method" "$out"
+kill -9 $zpid; wait $zpid 2>/dev/null
+start_zcrxd
+check "restart after SIGKILL (owners)" poll has_name
+check "the owner survives the restart" eq "$(prop $id8 Owner)" "s \"$OWNER\""
+out=$(mgr Release os /org/zcrx/zcrx1/binding/$id8 other-vm 2>&1)
+check "Release by another owner: refused" contains "/org/zcrx/zcrx1/binding/$id8 belongs to owner \"$OWNER\", not \"other-vm\"" "$out"
+check "  ... and the binding stays" sh -c "zcrx-nl dump | grep -q '^id=$id8 '"
+check "Release by its owner: unbound" eq "$(mgr Release os /org/zcrx/zcrx1/binding/$id8 "$OWNER")" 's "unbound"'
+check "  ... gone from the kernel and the state file" sh -c "! zcrx-nl dump | grep -q '^id=$id8 ' && ! grep -q '$OWNER' /var/lib/zcrx/bindings.json"
+check "BindingRemoved(binding $id8, request, its owner)" poll removed_signal "$id8" request "$OWNER"
+check "Release again: no error, it had ended on request" eq "$(mgr Release os /org/zcrx/zcrx1/binding/$id8 "$OWNER")" 's "request"'
+out=$(mgr Release os /org/zcrx/zcrx1/binding/$id8 other-vm 2>&1)
+check "  ... but not for another owner" contains "belonged to owner \"$OWNER\", not \"other-vm\"" "$out"
+out=$(mgr Release os /org/zcrx/zcrx1/binding/99999 "$OWNER" 2>&1)
+check "Release of a path never bound: UnknownObject's text" contains "no binding at /org/zcrx/zcrx1/binding/99999, and none ended there lately" "$out"
+# UnbindOwner: queue 2 (binding $id4) makes way for a second binding of the owner.
+check "Unbind $id4" mgr Unbind o /org/zcrx/zcrx1/binding/$id4
+mgr Bind 'susa{sv}' "$nic" 0 mvt3 1 owner s "$OWNER" >/dev/null
+id9=$(id_of 0)
+zcrxctl --address "$A" bind "$nic" queue 2 macvtap mvt1 no-persist owner "$OWNER" >/dev/null
+id10=$(id_of 2)
+check "two bindings of the owner" sh -c "[ -n '$id9' ] && [ -n '$id10' ] && [ '$(prop "$id10" Owner)' = 's \"$OWNER\"' ]"
+out=$(mgr UnbindOwner s "$OWNER")
+check "UnbindOwner returns both paths" sh -c "[ '$out' = 'ao 2 \"/org/zcrx/zcrx1/binding/$id9\" \"/org/zcrx/zcrx1/binding/$id10\"' ]"
+check "  ... both gone from the kernel" sh -c "! zcrx-nl dump | grep -q ' queue=0 ' && ! zcrx-nl dump | grep -q ' queue=2 '"
+both_removed() { removed_signal "$id9" request "$OWNER" && removed_signal "$id10" request "$OWNER"; }
+check "  ... a BindingRemoved for each" poll both_removed
+check "UnbindOwner again: nothing left, no error" eq "$(mgr UnbindOwner s "$OWNER")" "ao 0"
+out=$(zcrxctl --address "$A" unbind owner "$OWNER" 2>&1)
+rc=$?
+check "zcrxctl unbind owner: exit 0, nothing listed" sh -c "[ $rc -eq 0 ] && [ -z '$out' ]"
 
 # unbind-on-vhost-gone.  The peer's frames go to queue 1, so the declared
 # binding there makes way for a runtime one; a guest (vguest, as in
@@ -365,9 +448,10 @@ check "Reload without the declared binding frees queue 1" mgr Reload
 check "queue 1 unbound" poll sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
 tap=/dev/tap$(ifidx mvt0)
 mac=$(cat /sys/class/net/mvt0/address)	# mvt0 was made again above
-out=$(zcrxctl --address "$A" bind "$nic" queue 1 macvtap mvt0 unbind-on-vhost-gone 2>&1)
+out=$(zcrxctl --address "$A" bind "$nic" queue 1 macvtap mvt0 unbind-on-vhost-gone owner guest-31 2>&1)
 rc=$?
-check "zcrxctl bind $nic queue 1 macvtap mvt0 unbind-on-vhost-gone: exit 0" eq "$rc" 0
+check "zcrxctl bind $nic queue 1 macvtap mvt0 unbind-on-vhost-gone owner guest-31: exit 0" eq "$rc" 0
+check "zcrxctl bind prints the owner" contains "owner guest-31" "$out"
 id5=$(id_of 1)
 check "the kernel's dump: unbind_on_vhost_gone=1" \
 	sh -c "zcrx-nl dump | grep -q '^id=$id5 .* unbind_on_vhost_gone=1'"
@@ -387,12 +471,32 @@ check "PropertiesChanged names UnbindOnVhostGone" poll grep -q '"UnbindOnVhostGo
 check "the state file follows" grep -q '"unbind-on-vhost-gone": false' /var/lib/zcrx/bindings.json
 check "Binding.Set unbind-on-vhost-gone true again" bset "$id5" true
 check "the kernel: unbind_on_vhost_gone=1 again" eq "$(field "$id5" unbind_on_vhost_gone)" 1
+# The example client of docs/ waits for the guest's binding to end, as an
+# orchestrator would.
+example() { python3 /zcrx/examples/zcrx-orchestrator.py --address "$A" "$@"; }
+example wait guest-31 --timeout 300 > /tmp/example-wait 2>&1 &
+example_pid=$!
+check "the example client waits for guest-31's bindings to end" \
+	poll grep -q "waiting for a binding of guest-31 to end" /tmp/example-wait
 gid=$id5
 check "50 frames reach a guest on mvt0 in place, then its VMM is killed" guest_killed 31
 check "its vhost-net released: the binding ends, zcrxd forgets it" \
 	poll grep -q "binding $id5 .*ended with its guest (vhost-gone); forgetting" /tmp/zcrxd.log
 check "gone from the state file" not grep -q '"mvt0"' /var/lib/zcrx/bindings.json
 check "gone from the bus" poll sh -c "! busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager ListBindings | grep -q 'binding/$id5\"'"
+check "BindingRemoved(binding $id5, vhost-gone, guest-31)" poll removed_signal "$id5" vhost-gone guest-31
+check "the owner's Release after its guest went: no error, vhost-gone" \
+	eq "$(mgr Release os /org/zcrx/zcrx1/binding/$id5 guest-31)" 's "vhost-gone"'
+wait "$example_pid"
+rc=$?
+check "the example client saw it end: its path, vhost-gone; exit 0" \
+	sh -c "[ $rc -eq 0 ] && grep -qx '/org/zcrx/zcrx1/binding/$id5 vhost-gone' /tmp/example-wait"
+check "the example client's release: vhost-gone" \
+	eq "$(example release /org/zcrx/zcrx1/binding/$id5 guest-31 2>&1)" vhost-gone
+check "the example client's end: nothing left, exit 0" eq "$(example end guest-31 2>&1)" ""
+check "the example client's probe: API version 2" contains "api-version 2" "$(example probe 2>&1)"
+echo "# ---- the example client, waiting"; sed 's/^/#   /' /tmp/example-wait
+
 sleep 2	# past the pause after which zcrxd makes a wanted binding again
 check "not bound again" sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
 kill -9 $zpid; wait $zpid 2>/dev/null
