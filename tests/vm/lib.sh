@@ -266,3 +266,19 @@ stalled_run() {
 	sed 's/^/# /' /tmp/vguest.out
 	lost=$(sed -n 's/.* lost \([0-9]*\);.*/\1/p' /tmp/vguest.out)
 }
+
+# expect_at TAP MAC LEN SEND RECEIVE SEED: the peer sends SEND frames to
+# MAC; RECEIVE of them must arrive at TAP intact and in order (read as a
+# process reads a tap: by copy).
+expect_at() {
+	rm -f /tmp/ready
+	tapframe expect "$1" "$3" "$5" "$6" 5000 /tmp/ready > /tmp/expect.out &
+	_expect_pid=$!
+	wait_for_file /tmp/ready 50 || { kill "$_expect_pid"; return 1; }
+	ip netns exec peer tapframe send "$peer" "$2" "$3" "$4" "$6" ||
+		{ kill "$_expect_pid"; return 1; }
+	wait "$_expect_pid"
+	_expect_rc=$?
+	cat /tmp/expect.out
+	return $_expect_rc
+}

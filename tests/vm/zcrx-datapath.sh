@@ -25,16 +25,7 @@ ip netns exec peer tc filter add dev "$peer" egress matchall \
 # expect_frames LEN SEND RECEIVE SEED: the peer sends SEND frames, RECEIVE
 # of them must arrive at $tap intact and in order.
 expect_frames() {
-	rm -f /tmp/ready
-	tapframe expect "$tap" "$1" "$3" "$4" 5000 /tmp/ready > /tmp/expect.out &
-	pid=$!
-	wait_for_file /tmp/ready 50 || { kill "$pid"; return 1; }
-	ip netns exec peer tapframe send "$peer" "$mac" "$1" "$2" "$4" ||
-		{ kill "$pid"; return 1; }
-	wait "$pid"
-	rc=$?
-	cat /tmp/expect.out
-	return $rc
+	expect_at "$tap" "$mac" "$@"
 }
 
 # counters ID KEY=VALUE...: the binding's counters are exactly these.
