@@ -282,3 +282,26 @@ expect_at() {
 	cat /tmp/expect.out
 	return $_expect_rc
 }
+
+# binding_has ID KEY=VALUE...: "zcrx-nl get ID" shows each KEY=VALUE.
+binding_has() {
+	_line=$(zcrx-nl get "$1") || { echo "$_line"; return 1; }
+	shift
+	_bad=0
+	for _kv in "$@"; do
+		case " $_line " in
+		*" $_kv "*) ;;
+		*) echo "want $_kv"; _bad=1 ;;
+		esac
+	done
+	[ "$_bad" -eq 0 ] || echo "got  $_line"
+	return $_bad
+}
+
+# start_events: log the family's events to /tmp/events from now on
+# (subscribed when this returns); sets $events_pid.
+start_events() {
+	zcrx-nl events 600000 > /tmp/events &
+	events_pid=$!
+	wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
+}

@@ -75,9 +75,7 @@ check "copybreak 0" zcrx-nl set "$id" copybreak 0
 # counters count this part only.
 guest_send=
 check "unbind" zcrx-nl unbind "$id"
-zcrx-nl events 600000 > /tmp/events &
-events_pid=$!
-wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
+start_events
 id=$(zcrx-nl bind "$nic" 1 mvt0 copy | sed -n 's/^id=//p')
 [ -n "$id" ] || bail_out "cannot bind queue 1 to mvt0 again"
 check "a binding made without one has copybreak 256" field_is copybreak 256
@@ -208,9 +206,7 @@ ended_with_vhost() {
 		END { exit !ok }' /tmp/events ||
 		{ grep "event=unbound id=$id " /tmp/events; return 1; }
 }
-zcrx-nl events 600000 > /tmp/events &
-events_pid=$!
-wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
+start_events
 id=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 unbind-on-vhost-gone | sed -n 's/^id=//p')
 check "bind with unbind-on-vhost-gone" test -n "$id"
 check "get shows unbind_on_vhost_gone 1" field_is unbind_on_vhost_gone 1

@@ -61,9 +61,7 @@ check "and those buffers posted again: none in place" \
 # frames for 2 s; the NIC's 192 posted buffers run out and the driver's
 # own pages carry the rest, by copy, into the 500-frame macvtap queue.
 guest_send=
-zcrx-nl events 600000 > /tmp/events &
-events_pid=$!
-wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
+start_events
 zc_before=$(field "$id" rx_zerocopy)
 copy_before=$(field "$id" rx_copy)
 check "copy fallback: a guest that stops refilling for 2 s gets all 600 frames" \

@@ -28,22 +28,6 @@ expect_frames() {
 	expect_at "$tap" "$mac" "$@"
 }
 
-# counters ID KEY=VALUE...: the binding's counters are exactly these.
-counters() {
-	id=$1
-	shift
-	line=$(zcrx-nl get "$id") || { echo "$line"; return 1; }
-	bad=0
-	for kv in "$@"; do
-		case " $line " in
-		*" $kv "*) ;;
-		*) echo "want $kv"; bad=1 ;;
-		esac
-	done
-	[ "$bad" -eq 0 ] || echo "got  $line"
-	return $bad
-}
-
 # post ID N: N kernel test buffers posted to binding ID.
 post() {
 	echo "$2" > "/sys/kernel/debug/zcrx/$1/post_test_buffers"
@@ -59,34 +43,32 @@ saw_event() {
 	done
 }
 
-zcrx-nl events 600000 > /tmp/events &
-events_pid=$!
-wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
+start_events
 
 id=$(zcrx-nl bind "$nic" 1 mvt0 copy 8 0 | sed -n 's/^id=//p')
 check "bind $nic queue 1 to mvt0 (copy fallback, watermark 8)" test -n "$id"
 [ -n "$id" ] || bail_out "no binding"
 check "bound event" saw_event "event=bound id=$id"
 check "no buffer posted yet: fallback state, counters 0" \
-	counters "$id" state=fallback posted=0 filled=0 returned=0 in_flight=0
+	binding_has "$id" state=fallback posted=0 filled=0 returned=0 in_flight=0
 
 # No buffer: the copy fallback delivers every frame.
 check "20 frames arrive through the copy fallback" expect_frames 1000 20 20 1
 check "copy fallback counted, nothing zero-copied" \
-	counters "$id" rx_copy=20 rx_zerocopy=0 rx_dropped=0 filled=0
+	binding_has "$id" rx_copy=20 rx_zerocopy=0 rx_dropped=0 filled=0
 
 # Buffers posted: frames land in them.
 check "64 test buffers posted" post "$id" 64
 check "posted 64, all in flight, zero-copy state" \
-	counters "$id" posted=64 in_flight=64 returned=0 state=zerocopy
+	binding_has "$id" posted=64 in_flight=64 returned=0 state=zerocopy
 check "fallback-cleared event" saw_event "event=fallback-cleared id=$id"
 check "40 frames of 1514 bytes arrive intact from posted buffers" \
 	expect_frames 1514 40 40 2
 check "filled 40, delivered zero-copy, returned once read" \
-	counters "$id" filled=40 rx_zerocopy=40 returned=40 in_flight=24 rx_copy=20
+	binding_has "$id" filled=40 rx_zerocopy=40 returned=40 in_flight=24 rx_copy=20
 check "10 frames of 60 bytes arrive intact" expect_frames 60 10 10 3
 check "filled 50, 14 buffers left" \
-	counters "$id" filled=50 rx_zerocopy=50 returned=50 in_flight=14
+	binding_has "$id" filled=50 rx_zerocopy=50 returned=50 in_flight=14
 
 # The level falls from 14 to 4: below the watermark of 8.
 check "10 more frames arrive intact" expect_frames 1514 10 10 4
@@ -98,15 +80,15 @@ check "set fallback drop" zcrx-nl set "$id" fallback drop
 check "fallback reads back as drop" test "$(field "$id" fallback)" = drop
 check "4 of 10 frames arrive, in the last buffers" expect_frames 1514 10 4 5
 check "6 frames dropped and counted, none copied" \
-	counters "$id" rx_zerocopy=64 filled=64 rx_dropped=6 rx_copy=20 in_flight=0 state=fallback
+	binding_has "$id" rx_zerocopy=64 filled=64 rx_dropped=6 rx_copy=20 in_flight=0 state=fallback
 check "fallback-engaged event" saw_event "event=fallback-engaged id=$id"
 
 # Posting again returns the binding to zero-copy.
 check "16 buffers posted again" post "$id" 16
 check "back to zero-copy with 16 in flight" \
-	counters "$id" state=zerocopy posted=80 in_flight=16
+	binding_has "$id" state=zerocopy posted=80 in_flight=16
 check "5 frames arrive zero-copy again" expect_frames 1514 5 5 6
-check "rx_zerocopy 69" counters "$id" rx_zerocopy=69 in_flight=11
+check "rx_zerocopy 69" binding_has "$id" rx_zerocopy=69 in_flight=11
 
 # Unbind with 11 buffers posted: all come back; the queue works unbound.
 check "unbind" zcrx-nl unbind "$id"

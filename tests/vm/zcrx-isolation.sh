@@ -30,47 +30,32 @@ ip netns exec peer tc qdisc add dev "$peer" clsact &&
 ip netns exec peer tc filter add dev "$peer" egress matchall \
 	action skbedit queue_mapping 1 || bail_out "cannot steer to queue 1"
 
-# has ID KEY=VALUE...: "zcrx-nl get ID" shows each KEY=VALUE.
-has() {
-	_id=$1
-	shift
-	line=$(zcrx-nl get "$_id") || { echo "$line"; return 1; }
-	for kv in "$@"; do
-		case " $line " in
-		*" $kv "*) ;;
-		*) echo "want $kv, got: $line"; return 1 ;;
-		esac
-	done
-}
-
-zcrx-nl events 600000 > /tmp/events &
-events_pid=$!
-wait_for_file /tmp/events 50 && until grep -q ready /tmp/events; do sleep 0.1; done
+start_events
 
 # ---- MAC filter (netdevsim) ----
 id=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 | sed -n 's/^id=//p')
 check "a bridge-mode macvtap binds on a NIC that filters by MAC" test -n "$id"
 [ -n "$id" ] || bail_out "no binding"
 check "the binding says why it is isolated: isolation=mac-filter" \
-	has "$id" isolation=mac-filter rx_foreign=0 rx_length_errors=0
+	binding_has "$id" isolation=mac-filter rx_foreign=0 rx_length_errors=0
 echo 64 > "/sys/kernel/debug/zcrx/$id/post_test_buffers"
-check "64 test buffers posted" has "$id" in_flight=64
+check "64 test buffers posted" binding_has "$id" in_flight=64
 
 check "another tenant's 100 frames sent to the bound queue reach mvt1 intact" \
 	expect_at "$tap1" "$mac1" 1000 100 100 11
 check "none of them went into mvt0's buffers (filled=0)" \
-	has "$id" filled=0 rx_foreign=0 in_flight=64
+	binding_has "$id" filled=0 rx_foreign=0 in_flight=64
 ip netns exec peer tapframe send "$peer" ff:ff:ff:ff:ff:ff 200 20 12 ||
 	bail_out "cannot send broadcast frames"
 check "broadcast frames are not steered into the guest's buffers either" \
-	has "$id" filled=0
+	binding_has "$id" filled=0
 
 check "mvt0's own 20 frames arrive intact" expect_at "$tap0" "$mac0" 1000 20 20 13
-check "written into its posted buffers (filled=20)" has "$id" filled=20
+check "written into its posted buffers (filled=20)" binding_has "$id" filled=20
 # The kernel test buffers have no reader that takes them in place: the
 # tap copies each frame out before its reader sees it.
 check "no in-place reader: copied out and counted (rx_foreign=20)" \
-	has "$id" rx_foreign=20
+	binding_has "$id" rx_foreign=20
 check "one foreign-frames event for the binding" \
 	sh -c "sleep 0.5; [ \$(grep -c '^event=foreign-frames id=$id ' /tmp/events) -eq 1 ]"
 
@@ -94,9 +79,9 @@ for mode in 1 2 3; do
 	sleep 0.5
 	errors=$((errors + 10))
 	check "fault $mode (length 0 / past the buffer / past the page): 10 frames dropped and counted" \
-		has "$id" rx_length_errors=$errors filled="$filled"
+		binding_has "$id" rx_length_errors=$errors filled="$filled"
 	check "fault $mode: their buffers went back unused" \
-		has "$id" in_flight=$((before - 10))
+		binding_has "$id" in_flight=$((before - 10))
 done
 fault 0
 check "the device honest again: frames arrive intact" expect_at "$tap0" "$mac0" 1000 5 5 15
@@ -119,7 +104,7 @@ check "a passthru macvtap is refused while the NIC has another upper device" \
 ip link del "$nic2.5"
 id2=$(zcrx-nl bind "$nic2" 0 mvp | sed -n 's/^id=//p')
 check "the NIC's only upper device: it binds" test -n "$id2"
-check "isolation=passthru" has "$id2" isolation=passthru
+check "isolation=passthru" binding_has "$id2" isolation=passthru
 out=$(ip link add link "$nic2" name "$nic2.6" type vlan id 6 2>&1)
 check "a VLAN device on the bound NIC is refused" not test -e "/sys/class/net/$nic2.6"
 check "with the kernel's reason" contains "bound to its passthru macvtap" "$out"
@@ -135,7 +120,7 @@ id=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 | sed -n 's/^id=//p')
 [ -n "$id" ] || bail_out "cannot bind again"
 guest_send=guest_send_paced
 check "100 frames in place without tc" guest_rx 1000 100 21
-check "all in place, none copied" has "$id" rx_zerocopy=100 rx_copied_bytes=0 rx_foreign=0
+check "all in place, none copied" binding_has "$id" rx_zerocopy=100 rx_copied_bytes=0 rx_foreign=0
 tc qdisc add dev mvt0 clsact &&
 tc filter add dev mvt0 ingress matchall action pedit munge offset 40 u8 set 0xa5 ||
 	bail_out "cannot add the pedit filter"
@@ -144,11 +129,11 @@ check "with tc pedit on mvt0: 100 frames arrive with byte 54 rewritten to 0xa5" 
 # The NIC still writes them into posted buffers; tc gets a copy, which
 # vhost then copies to the guest like any other frame.
 check "tc acted on private copies: vhost copied all 100 frames" \
-	has "$id" rx_zerocopy=200 rx_copied_bytes=100000
+	binding_has "$id" rx_zerocopy=200 rx_copied_bytes=100000
 tc qdisc del dev mvt0 clsact
 check "tc gone: in place again" guest_rx 1000 100 23
-check "nothing more copied" has "$id" rx_zerocopy=300 rx_copied_bytes=100000
-check "and every pinned page back" has "$id" pinned_bytes=0 in_flight=0
+check "nothing more copied" binding_has "$id" rx_zerocopy=300 rx_copied_bytes=100000
+check "and every pinned page back" binding_has "$id" pinned_bytes=0 in_flight=0
 
 kill "$events_pid" 2> /dev/null
 tap_done
