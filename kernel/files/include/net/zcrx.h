@@ -142,10 +142,13 @@ void zcrx_buf_release(struct zcrx_buf *buf, bool filled);
 void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
 		     u32 frame_len);
 u32 zcrx_rx_fallback(struct zcrx_binding *binding);
+u32 zcrx_rx_too_big(struct zcrx_binding *binding);
 bool zcrx_rx_len_ok(const struct zcrx_buf *buf, u32 len);
 int zcrx_rx_orphan(struct sk_buff *skb, bool foreign);
 bool zcrx_rx_copybreak(struct zcrx_binding *binding, unsigned int len);
 void zcrx_count_rx_copy(struct zcrx_binding *binding);
+u32 zcrx_dev_min_channel_count(const struct net_device *dev);
+bool zcrx_rxq_bound(const struct net_device *dev, unsigned int queue);
 #else
 /* What tap and vhost-net call when the kernel has no zcrx. */
 static inline struct zcrx_binding *
@@ -180,6 +183,18 @@ static inline void zcrx_count_copied_bytes(const struct net_device *macvtap,
 static inline int zcrx_rx_orphan(struct sk_buff *skb, bool foreign)
 {
 	return 0;
+}
+
+/* What the core asks before it hands a queue to another owner. */
+static inline u32 zcrx_dev_min_channel_count(const struct net_device *dev)
+{
+	return 0;
+}
+
+static inline bool zcrx_rxq_bound(const struct net_device *dev,
+				  unsigned int queue)
+{
+	return false;
 }
 #endif
 

@@ -10,6 +10,7 @@
  * rebuilds it around the binding, and undo all of it on the way out.
  */
 #include <linux/debugfs.h>
+#include <linux/error-injection.h>
 #include <linux/if_macvlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -371,6 +372,47 @@ VISIBLE_IF_KUNIT int zcrx_check_rxq(struct net_device *nic, u32 queue,
 EXPORT_SYMBOL_IF_KUNIT(zcrx_check_rxq);
 
 /**
+ * zcrx_dev_min_channel_count() - channels a NIC needs for its bindings
+ * @dev: the NIC
+ *
+ * The core asks before it gives a NIC's queues to another owner or takes
+ * them away: attaching XDP (native or generic), an AF_XDP zero-copy
+ * socket, fewer channels, new ring parameters.  A bound queue holds guest
+ * buffers that only zcrx may hand out, so each of those is refused while
+ * this is not zero, as for a memory provider
+ * (dev_get_min_mp_channel_count()).
+ *
+ * Context: RTNL.
+ * Return: the highest bound queue's index plus one, 0 when none is bound.
+ */
+u32 zcrx_dev_min_channel_count(const struct net_device *dev)
+{
+	int i;
+
+	ASSERT_RTNL();
+	for (i = dev->real_num_rx_queues - 1; i >= 0; i--)
+		if (dev->_rx[i].zcrx)
+			return i + 1;
+	return 0;
+}
+
+/**
+ * zcrx_rxq_bound() - is one receive queue bound?
+ * @dev: the NIC
+ * @queue: the queue's index, below @dev's real_num_rx_queues
+ *
+ * For a queue-sized owner (a devmem dma-buf binding) the core refuses.
+ *
+ * Context: RTNL.
+ * Return: true when @queue of @dev is bound.
+ */
+bool zcrx_rxq_bound(const struct net_device *dev, unsigned int queue)
+{
+	ASSERT_RTNL();
+	return dev->_rx[queue].zcrx;
+}
+
+/**
  * zcrx_check_isolation() - refuse a queue whose frames are not the guest's
  * @nic: the NIC
  * @macvtap: the macvtap stacked on @nic
@@ -461,14 +503,16 @@ static int zcrx_check_queue(struct net_device *nic, u32 queue,
  * unbind_queue reset the queue themselves.
  *
  * Context: RTNL held.
- * Return: 0, or the error of netdev_rx_queue_restart().
+ * Return: 0, or the error of netdev_rx_queue_restart().  Tests inject
+ * errors here (fail_function).
  */
-static int zcrx_restart_queue(struct zcrx_binding *binding)
+static noinline int zcrx_restart_queue(struct zcrx_binding *binding)
 {
 	if (!binding->nic->queue_mgmt_ops)
 		return 0;
 	return netdev_rx_queue_restart(binding->nic, binding->queue);
 }
+ALLOW_ERROR_INJECTION(zcrx_restart_queue, ERRNO);
 
 /**
  * zcrx_binding_alloc() - a binding not yet attached to its queue
@@ -552,8 +596,10 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 
 	binding = zcrx_binding_alloc(nic, queue, macvtap, config->fallback,
 				     config->low_watermark);
-	if (!binding)
+	if (!binding) {
+		NL_SET_ERR_MSG(extack, "no memory for the binding");
 		return -ENOMEM;
+	}
 	binding->copybreak = config->copybreak;
 	binding->unbind_on_vhost_gone = config->unbind_on_vhost_gone;
 	binding->isolation = isolation;
@@ -564,8 +610,10 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 	 */
 	err = xa_alloc_cyclic(&zcrx_bindings, &binding->id, NULL,
 			      xa_limit_31b, &zcrx_next_id, GFP_KERNEL);
-	if (err < 0)
+	if (err < 0) {
+		NL_SET_ERR_MSG(extack, "no binding id left, or no memory for one");
 		goto err_put;
+	}
 
 	err = nic->zcrx_ops->bind_queue(nic, queue, binding, extack);
 	if (err)
@@ -896,6 +944,30 @@ u32 zcrx_rx_fallback(struct zcrx_binding *binding)
 	return fallback;
 }
 EXPORT_SYMBOL_GPL(zcrx_rx_fallback);
+
+/**
+ * zcrx_rx_too_big() - a frame spans several buffers
+ * @binding: the binding of the queue
+ *
+ * Zero-copy takes one buffer a frame: one the device spread over several
+ * (bigger than a posted buffer) is copied or dropped as the fallback
+ * says, and counted so, without engaging the fallback (buffers did not
+ * run out).
+ *
+ * Context: the queue's receive path.
+ * Return: ZCRX_FALLBACK_COPY (copy the frame out) or ZCRX_FALLBACK_DROP.
+ */
+u32 zcrx_rx_too_big(struct zcrx_binding *binding)
+{
+	u32 fallback = READ_ONCE(binding->fallback);
+
+	if (fallback == ZCRX_FALLBACK_DROP)
+		zcrx_stat_add(binding, ZCRX_STAT(rx_dropped), 1);
+	else
+		zcrx_stat_add(binding, ZCRX_STAT(rx_copy), 1);
+	return fallback;
+}
+EXPORT_SYMBOL_GPL(zcrx_rx_too_big);
 
 /**
  * zcrx_rx_len_ok() - bound the length a device reported for a buffer

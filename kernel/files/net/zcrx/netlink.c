@@ -253,8 +253,10 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 			nla_get_u8(tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE]);
 
 	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!rsp)
+	if (!rsp) {
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_iput(rsp, info);
 	if (!hdr) {
 		err = -EMSGSIZE;
@@ -356,8 +358,10 @@ int zcrx_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	rsp = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!rsp)
+	if (!rsp) {
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
 		return -ENOMEM;
+	}
 
 	rtnl_lock();
 	binding = zcrx_nl_binding(info);

@@ -64,8 +64,10 @@ static int nsim_zcrx_bind_queue(struct net_device *dev, unsigned int queue,
 	struct nsim_zcrx_rq *zc;
 
 	zc = kzalloc(sizeof(*zc), GFP_KERNEL);
-	if (!zc)
+	if (!zc) {
+		NL_SET_ERR_MSG(extack, "queue-id: no memory for the queue's state");
 		return -ENOMEM;
+	}
 	if (ptr_ring_init(&zc->ring, NSIM_ZCRX_RING_SIZE, GFP_KERNEL)) {
 		kfree(zc);
 		NL_SET_ERR_MSG(extack, "queue-id: no memory for the buffer ring");
