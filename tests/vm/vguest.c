@@ -104,6 +104,7 @@ struct options {
 	uint32_t disrupt_after;
 	bool iommu;			/* VIRTIO_F_ACCESS_PLATFORM with an IOTLB */
 	bool release_in_child;		/* the last vhost fd reference goes in a child */
+	uint32_t discard_after;		/* discard the buffers' pages after this many frames */
 	bool rewritten;			/* the host rewrites one byte of each frame: */
 	size_t rewritten_off;		/* at this frame offset */
 	uint8_t rewritten_val;		/* to this value */
@@ -141,6 +142,7 @@ struct guest {
 	uint32_t frames;		/* test frames verified */
 	uint32_t next_seq;		/* sequence number expected next */
 	uint32_t lost;			/* sequence numbers that never arrived */
+	uint32_t lost_at_discard;	/* of them, before --discard-after */
 	uint16_t *held;			/* buffers kept back while stalled */
 	unsigned int nheld;
 	int64_t stall_end;		/* 0: not stalled (yet), -1: stall over */
@@ -228,6 +230,11 @@ static void usage(FILE *f)
 		"                   rest must arrive in order; ends at the last frame\n"
 		"  --quiet-ms T     with --allow-loss, also end (successfully) after T ms\n"
 		"                   without a frame once frames came: the last may be lost\n"
+		"  --discard-after N  after N frames discard the RX buffers' memory\n"
+		"                   (MADV_DONTNEED, as a balloon does) without a new\n"
+		"                   memory table; needs --allow-loss: frames the NIC\n"
+		"                   was writing into the old pages are lost, at most\n"
+		"                   --bufs of them, the rest must arrive\n"
 		"  --release-in-child  after the frames, let a forked child hold the\n"
 		"                   last reference to /dev/vhost-net and exit: vhost\n"
 		"                   must still return every RX buffer into our memory\n"
@@ -272,7 +279,7 @@ enum {
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
 	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
 	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_REWRITTEN,
-	OPT_RELEASE_IN_CHILD, OPT_HELP,
+	OPT_RELEASE_IN_CHILD, OPT_DISCARD_AFTER, OPT_HELP,
 };
 
 static const struct option rx_options[] = {
@@ -297,6 +304,7 @@ static const struct option rx_options[] = {
 	{ "spot-check", no_argument, NULL, OPT_SPOT_CHECK },
 	{ "rewritten", required_argument, NULL, OPT_REWRITTEN },
 	{ "release-in-child", no_argument, NULL, OPT_RELEASE_IN_CHILD },
+	{ "discard-after", required_argument, NULL, OPT_DISCARD_AFTER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -317,6 +325,7 @@ static const struct {
 	[OPT_STALL_MS] = { "--stall-ms", 1, MAX_TIMEOUT_MS },
 	[OPT_DISRUPT_AFTER] = { "--disrupt-after", 1, UINT32_MAX },
 	[OPT_QUIET] = { "--quiet-ms", 1, MAX_TIMEOUT_MS },
+	[OPT_DISCARD_AFTER] = { "--discard-after", 1, UINT32_MAX },
 };
 
 static int parse_numeric_option(struct guest *g, int opt, const char *arg)
@@ -362,6 +371,9 @@ static int parse_numeric_option(struct guest *g, int opt, const char *arg)
 	case OPT_QUIET:
 		o->quiet_ms = v;
 		break;
+	case OPT_DISCARD_AFTER:
+		o->discard_after = v;
+		break;
 	}
 	return 0;
 }
@@ -391,6 +403,8 @@ static int check_options(struct guest *g, bool bufs_given)
 		return fail(g, -EINVAL, "--stall-after and --stall-ms go together");
 	if (o->quiet_ms && !o->allow_loss)
 		return fail(g, -EINVAL, "--quiet-ms needs --allow-loss");
+	if (o->discard_after && !o->allow_loss)
+		return fail(g, -EINVAL, "--discard-after needs --allow-loss");
 	if (!o->disrupt != !o->disrupt_after)
 		return fail(g, -EINVAL, "--disrupt and --disrupt-after go together");
 	/* The dirty-log check reads GPAs, which an IOTLB would hide. */
@@ -917,6 +931,21 @@ static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
 	return 0;
 }
 
+/*
+ * --discard-after: the RX buffers' pages go, as when a balloon or
+ * virtio-mem takes guest memory; new zero pages appear at the same
+ * addresses.  Nothing tells vhost but the kernel's own memory management:
+ * frames must land in the new pages from the next post on.
+ */
+static int discard_rx_buffers(struct guest *g)
+{
+	if (madvise(g->mem + g->bufs_offset, (size_t)g->opt.bufs * g->opt.buf_size,
+		    MADV_DONTNEED))
+		return sys_fail(g, "madvise(MADV_DONTNEED) the RX buffers");
+	g->lost_at_discard = g->lost;
+	return 1;
+}
+
 /* One used-ring entry: 1 if it held a verified test frame, 0 if skipped. */
 static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 {
@@ -979,6 +1008,8 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	if (!g->frames)
 		g->first_us = g->last_us;
 	g->frames++;
+	if (g->opt.discard_after && g->frames == g->opt.discard_after)
+		return discard_rx_buffers(g);
 	return 1;
 }
 
@@ -1467,6 +1498,17 @@ static int run_rx(struct guest *g)
 	r = receive_frames(g);
 	if (r < 0)
 		goto fail;
+	if (g->opt.discard_after) {
+		uint32_t lost = g->lost - g->lost_at_discard;
+
+		printf("lost after the discard: %u (at most %u were posted)\n",
+		       lost, g->opt.bufs);
+		if (lost > g->opt.bufs) {
+			r = mismatch(g, "%u frames lost after the discard, more than the %u buffers that could hold old pages",
+				     lost, g->opt.bufs);
+			goto fail;
+		}
+	}
 	printf("received %u frames of %zu bytes intact; lost %u; used-ring entries %" PRIu64 "; empty %" PRIu64 "; buffers recycled %" PRIu64 "\n",
 	       g->frames, g->opt.frame_len, g->lost, g->used_entries, g->empty,
 	       g->recycled);

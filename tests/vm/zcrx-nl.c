@@ -4,7 +4,10 @@
  *
  *   zcrx-nl bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]
  *		  [unbind-on-vhost-gone]
- *				prints id=N
+ *				prints id=N; with ZCRX_FAIL_NTH=N in the
+ *				environment the request's Nth fault point
+ *				fails, and "fail-nth: injected" or
+ *				"fail-nth: not reached" says if it fired
  *   zcrx-nl unbind ID
  *   zcrx-nl set ID [fallback copy|drop] [watermark N] [copybreak N]
  *		  [unbind-on-vhost-gone 0|1]
@@ -31,6 +34,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -1005,6 +1009,47 @@ static struct zcrx_nl *open_or_report(void)
 	return nl;
 }
 
+/*
+ * Fault injection (CONFIG_FAULT_INJECTION): with ZCRX_FAIL_NTH=N in the
+ * environment, the Nth fault-injection point this thread passes fails
+ * (an allocation, a user copy), counted from just before the request.
+ * The file is opened first: opening it passes fault points too.
+ * Return: an fd to hand to fail_nth_report(), -1 when not asked, or a
+ * negative errno.
+ */
+static int fail_nth_arm(const char *nth)
+{
+	int fd, ret;
+
+	if (!nth)
+		return -1;
+	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, nth, strlen(nth), 0) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Disarm, and say whether the fault fired (the count reached 0). */
+static void fail_nth_report(int fd)
+{
+	char left[32];
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = pread(fd, left, sizeof(left) - 1, 0);
+	left[n > 0 ? n : 0] = '\0';
+	if (pwrite(fd, "0", 1, 0) < 0)
+		n = -1;		/* the write itself took the fault */
+	close(fd);
+	printf("fail-nth: %s\n", n > 0 && atoi(left) ? "not reached" : "injected");
+}
+
 static int cmd_bind(int argc, char **argv)
 {
 	struct zcrx_binding_info req = { 0 };
@@ -1012,6 +1057,7 @@ static int cmd_bind(int argc, char **argv)
 	const char *unknown = NULL;
 	struct zcrx_nl *nl;
 	int next = 3;
+	int fail_fd;
 	int ret;
 
 	if (argc < 3 || argc > 7 || parse_u32(argv[1], &queue_id) < 0)
@@ -1049,7 +1095,14 @@ static int cmd_bind(int argc, char **argv)
 	nl = open_or_report();
 	if (!nl)
 		return EXIT_FAILURE;
+	fail_fd = fail_nth_arm(getenv("ZCRX_FAIL_NTH"));
+	if (fail_fd < -1) {
+		printf(PROG ": cannot arm fail-nth: %s\n", strerror(-fail_fd));
+		zcrx_nl_close(nl);
+		return EXIT_FAILURE;
+	}
 	ret = zcrx_nl_bind(nl, &req, &id);
+	fail_nth_report(fail_fd);
 	if (ret < 0)
 		report_failure(nl, "bind", ret);
 	else
