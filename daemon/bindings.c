@@ -14,6 +14,7 @@
 #include "accounting.h"
 #include "bindings.h"
 #include "links.h"
+#include "rcvbuf.h"
 #include "state-file.h"
 
 /* A refused bind of a wanted binding is tried again after this long
@@ -52,6 +53,7 @@ struct zcrxd_bindings {
 	void *userdata;
 	bool family_missing_logged;
 	char *sample_problem;			/* last one logged */
+	int receive_buffer_bytes;		/* of the event and link sockets */
 };
 
 /* ---- logging, errors ---- */
@@ -729,54 +731,103 @@ static void binding_sample(struct zcrxd_bindings *t, struct zcrxd_binding *b, ui
 }
 
 /*
- * The kernel binding @b is gone (@reason: ZCRX_UNBIND_REASON_*, 0 if not
- * known): log it, decide what becomes of what wanted it, drop it.
+ * Why @b ended when its unbound event was lost (the event socket
+ * overflowed): the devices tell.  The kernel ends a binding for four
+ * reasons; nic-gone and macvtap-gone take a device with them, request
+ * and vhost-gone leave both.  Read after the link cache has caught up
+ * (the kernel sends a device's RTM_DELLINK before the dump that no
+ * longer has the binding can be answered: both take RTNL).
+ * Returns ZCRX_UNBIND_REASON_NIC_GONE or _MACVTAP_GONE, or 0: it was
+ * ended on purpose (an unbind request, or its guest went).
+ */
+static uint32_t lost_event_reason(const struct zcrxd_bindings *t, const struct zcrxd_binding *b)
+{
+	int nic = info_value(b, ZCRX_A_BINDING_IFINDEX);
+	int macvtap = info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
+	struct zcrx_link link;
+	int lower = 0;
+
+	if (zcrx_links_lookup(t->links, nic, &link) < 0)
+		return ZCRX_UNBIND_REASON_NIC_GONE;
+	if (zcrx_links_macvtap_lower(t->links, macvtap, &lower) != 1 || lower != nic)
+		return ZCRX_UNBIND_REASON_MACVTAP_GONE;
+	return 0;
+}
+
+/*
+ * @w's binding ended on purpose (@why): someone unbound it outside zcrxd,
+ * or it was made to end with its guest.  Binding it again now would undo
+ * that: a declared one waits for the next reload, a runtime one is
+ * forgotten (state file included).
+ */
+static void wanted_ended_on_purpose(struct zcrxd_bindings *t, struct zcrxd_wanted *w,
+				    const char *desc, const char *why)
+{
+	char wdesc[WANTED_DESC_MAX];
+
+	wanted_describe(t, w, wdesc, sizeof(wdesc));
+	if (w->origin == ZCRXD_ORIGIN_CONFIG) {
+		w->suppressed = true;
+		zcrxd_log(LOG_NOTICE, "%s %s; %s is bound again at the next reload or restart",
+			  desc, why, wdesc);
+	} else {
+		zcrxd_log(LOG_NOTICE, "%s %s; forgetting %s", desc, why, wdesc);
+		wanted_drop(t, &t->runtime_wanted, w);
+		state_save_logged(t);
+	}
+}
+
+/*
+ * The kernel binding @b is gone (@reason: ZCRX_UNBIND_REASON_*, 0 when
+ * its event was lost): log it, decide what becomes of what wanted it,
+ * drop it.
  */
 static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint32_t reason)
 {
-	const char *why = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
 	struct zcrxd_wanted *w = b->wanted;
-	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX];
+	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX], why[160];
+	const char *name;
 
 	binding_describe(b, desc, sizeof(desc));
+	if (reason) {
+		name = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
+		snprintf(why, sizeof(why), "%s", name ? name : "unknown reason");
+	} else {
+		reason = lost_event_reason(t, b);
+		name = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
+		if (reason)
+			snprintf(why, sizeof(why), "event lost: %s, its device is gone", name);
+		else
+			snprintf(why, sizeof(why), "event lost: its devices are still there, so "
+				 "it was unbound on purpose, by request or vhost-gone");
+	}
 	if (!w) {
-		zcrxd_log(LOG_INFO, "%s unbound by the kernel (%s)", desc,
-			  why ? why : "event lost, gone from the dump");
+		zcrxd_log(LOG_INFO, "%s unbound by the kernel (%s)", desc, why);
 		binding_remove(t, b);
 		return;
 	}
-	wanted_describe(t, w, wdesc, sizeof(wdesc));
-	if (reason == ZCRX_UNBIND_REASON_REQUEST) {
+	switch (reason) {
+	case 0:
+		snprintf(wdesc, sizeof(wdesc), "unbound (%s)", why);
+		wanted_ended_on_purpose(t, w, desc, wdesc);
+		break;
+	case ZCRX_UNBIND_REASON_REQUEST:
 		/* Someone unbound it outside zcrxd: respect that. */
-		if (w->origin == ZCRXD_ORIGIN_CONFIG) {
-			w->suppressed = true;
-			zcrxd_log(LOG_NOTICE, "%s unbound outside zcrxd; %s is not bound again "
-				  "until the next reload", desc, wdesc);
-		} else {
-			zcrxd_log(LOG_NOTICE, "%s unbound outside zcrxd; forgetting %s", desc,
-				  wdesc);
-			wanted_drop(t, &t->runtime_wanted, w);
-			state_save_logged(t);
-		}
-	} else if (reason == ZCRX_UNBIND_REASON_VHOST_GONE) {
+		wanted_ended_on_purpose(t, w, desc, "unbound outside zcrxd (request)");
+		break;
+	case ZCRX_UNBIND_REASON_VHOST_GONE:
 		/* It was made to end with its guest: binding it again now
 		 * would serve nobody. */
-		if (w->origin == ZCRXD_ORIGIN_CONFIG) {
-			w->suppressed = true;
-			zcrxd_log(LOG_NOTICE, "%s ended with its guest (vhost-gone); %s is bound "
-				  "again at the next reload or restart", desc, wdesc);
-		} else {
-			zcrxd_log(LOG_NOTICE, "%s ended with its guest (vhost-gone); forgetting %s",
-				  desc, wdesc);
-			wanted_drop(t, &t->runtime_wanted, w);
-			state_save_logged(t);
-		}
-	} else {
+		wanted_ended_on_purpose(t, w, desc, "ended with its guest (vhost-gone)");
+		break;
+	default:
 		zcrxd_log(LOG_NOTICE, "%s unbound by the kernel (%s); %s is bound again "
-			  "when its devices allow", desc, why ? why : "event lost", wdesc);
+			  "when its devices allow", desc, why,
+			  wanted_describe(t, w, wdesc, sizeof(wdesc)));
 		free(w->last_problem);
 		w->last_problem = NULL;
 		w->retry_after_ns = now_ns(t) + RETRY_GONE_NS;
+		break;
 	}
 	binding_remove(t, b);
 }
@@ -836,6 +887,7 @@ static int forget_missing(struct zcrxd_bindings *t, const uint32_t *dump_ids, si
 	struct zcrxd_binding *b;
 	uint32_t *missing;
 	size_t n_missing = 0;
+	int r;
 
 	TAILQ_FOREACH(b, &t->bindings, link)
 		if (!bsearch(&b->id, dump_ids, n, sizeof(*dump_ids), u32_cmp))
@@ -849,8 +901,13 @@ static int forget_missing(struct zcrxd_bindings *t, const uint32_t *dump_ids, si
 	TAILQ_FOREACH(b, &t->bindings, link)
 		if (!bsearch(&b->id, dump_ids, n, sizeof(*dump_ids), u32_cmp))
 			missing[n_missing++] = b->id;
-	/* Lost events need no catch-up here: this is the catch-up. */
-	drain_events(t);
+	/* Lost events need no other catch-up: this is the catch-up. */
+	if (drain_events(t))
+		zcrxd_log(LOG_WARNING, "zcrx events were lost; this dump catches up");
+	/* A lost event's reason is read from the devices: catch up with them. */
+	r = zcrx_links_process(t->links);
+	if (r < 0 && r != -EAGAIN)
+		zcrxd_log(LOG_WARNING, "cannot read link changes: %s", strerror(-r));
 	for (size_t i = 0; i < n_missing; i++) {
 		b = zcrxd_bindings_find(t, missing[i]);
 		if (b)
@@ -1191,6 +1248,10 @@ static int open_family(struct zcrxd_bindings *t, const char **ret_step)
 	r = zcrx_nl_open_events(nl, &events);
 	if (r < 0)
 		goto fail;
+	r = zcrx_nl_set_receive_buffer(events, t->receive_buffer_bytes);
+	if (r < 0)
+		zcrxd_log(LOG_WARNING, "cannot set the zcrx event socket's receive buffer to %d "
+			  "bytes: %s", t->receive_buffer_bytes, strerror(-r));
 	*ret_step = "watch the zcrx events";
 	r = sd_event_add_io(t->event, &t->events_source, zcrx_nl_fd(events), EPOLLIN, on_events, t);
 	if (r < 0)
@@ -1264,6 +1325,7 @@ int zcrxd_bindings_new(struct zcrxd_bindings **ret, sd_event *event, const char 
 		return -ENOMEM;
 	t->event = sd_event_ref(event);
 	zcrx_policy_params_default(&t->builtin_policy);
+	t->receive_buffer_bytes = ZCRX_NETLINK_RCVBUF_DEFAULT;
 	t->state_dir = strdup(state_dir);
 	if (!t->state_dir) {
 		zcrxd_bindings_free(t);
@@ -1288,6 +1350,11 @@ void *zcrxd_bindings_ops_userdata(const struct zcrxd_bindings *t)
 	return t->userdata;
 }
 
+void zcrxd_bindings_set_receive_buffer(struct zcrxd_bindings *t, int bytes)
+{
+	t->receive_buffer_bytes = bytes;
+}
+
 int zcrxd_bindings_start(struct zcrxd_bindings *t, const char **ret_step)
 {
 	int r;
@@ -1296,6 +1363,10 @@ int zcrxd_bindings_start(struct zcrxd_bindings *t, const char **ret_step)
 	r = zcrx_links_open(&t->links, on_link_change, t);
 	if (r < 0)
 		return r;
+	r = zcrx_links_set_receive_buffer(t->links, t->receive_buffer_bytes);
+	if (r < 0)
+		zcrxd_log(LOG_WARNING, "cannot set the link socket's receive buffer to %d bytes: "
+			  "%s", t->receive_buffer_bytes, strerror(-r));
 	*ret_step = "watch the network links";
 	r = sd_event_add_io(t->event, &t->links_source, zcrx_links_fd(t->links), EPOLLIN,
 			    on_links, t);

@@ -19,7 +19,10 @@
  * nobody declared stay untouched and visible with origin "kernel".
  * A wanted binding the kernel ended with its guest (vhost-gone) is not
  * made again: a runtime one is forgotten, a declared one waits for the
- * next reload or restart.
+ * next reload or restart.  So is one ended by an unbind request made
+ * outside zcrxd.  When its unbound event was lost (the event socket
+ * overflowed), the devices tell which: both still there means it was
+ * ended on purpose (request or vhost-gone).
  * A wanted binding whose devices are absent waits for them (link
  * changes trigger a new attempt).
  *
@@ -219,6 +222,8 @@ void zcrxd_bindings_set_ops(struct zcrxd_bindings *table, const struct zcrxd_bin
 			    void *userdata);
 /* The userdata given with the ops. */
 void *zcrxd_bindings_ops_userdata(const struct zcrxd_bindings *table);
+/* Receive buffer of the event and link sockets, before _start(). */
+void zcrxd_bindings_set_receive_buffer(struct zcrxd_bindings *table, int bytes);
 
 /*
  * Link cache, then the family (absent: logged, retried each sample).

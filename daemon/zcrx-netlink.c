@@ -12,6 +12,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "rcvbuf.h"
 #include "zcrx-netlink.h"
 
 #define REQUEST_BUF_SIZE 1024
@@ -703,6 +704,18 @@ void zcrx_nl_close(struct zcrx_nl *nl)
 int zcrx_nl_fd(const struct zcrx_nl *nl)
 {
 	return mnl_socket_get_fd(nl->sock);
+}
+
+/**
+ * zcrx_nl_set_receive_buffer() - room for notifications not read yet
+ * @nl: a context, usually one from zcrx_nl_open_events()
+ * @bytes: the receive buffer's size (see zcrx_socket_set_rcvbuf())
+ *
+ * Return: 0 or a negative errno.
+ */
+int zcrx_nl_set_receive_buffer(struct zcrx_nl *nl, int bytes)
+{
+	return zcrx_socket_set_rcvbuf(mnl_socket_get_fd(nl->sock), bytes);
 }
 
 uint16_t zcrx_nl_family_id(const struct zcrx_nl *nl)

@@ -10,8 +10,9 @@
 # zcrxctl bind seen in the kernel's dump and refused with the kernel's
 # text, unbind-on-vhost-gone (zcrxctl bind, the kernel's dump, the
 # property, Set, a guest coming and going: a runtime binding forgotten, a
-# declared one bound again on reload, a differing value reconciled), and
-# the kernel keeping its bindings when zcrxd exits.
+# declared one bound again on reload, a differing value reconciled), an
+# event socket overrun while zcrxd is stopped (SIGSTOP) keeping why
+# bindings ended, and the kernel keeping its bindings when zcrxd exits.
 . /zcrx/tests/lib.sh
 
 nsim_create
@@ -65,7 +66,7 @@ poll() { n=0; until "$@" >/dev/null 2>&1; do [ $n -lt 200 ] || { "$@"; return 1;
 has_name() { bctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus NameHasOwner s org.zcrx.zcrx1 | grep -qx 'b true'; }
 start_zcrxd() {
 	zcrxd --bus "$A" --config /etc/zcrx/zcrxd.conf --state-dir /var/lib/zcrx \
-		--sample-interval-ms 100 </dev/null >/dev/null 2>>/tmp/zcrxd.log &
+		--sample-interval-ms 100 "$@" </dev/null >/dev/null 2>>/tmp/zcrxd.log &
 	zpid=$!
 }
 eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
@@ -409,6 +410,52 @@ check "the kernel's unbind_on_vhost_gone set to 0" eq "$(field "$id7" unbind_on_
 check "the same binding, adopted" eq "$(id_of 1)" "$id7"
 check "UnbindOnVhostGone false over D-Bus" eq "$(prop "$id7" UnbindOnVhostGone)" 'b false'
 check "the change is logged" grep -q "binding $id7 .*unbind-on-vhost-gone 1 -> 0" /tmp/zcrxd.log
+
+# Event socket overrun.  zcrxd restarts with a small receive buffer and
+# is stopped (SIGSTOP) while bindings come and go outside it: 40
+# bind/unbind cycles on queue 4, and in the middle an admin unbinds the
+# declared binding ($id7, queue 1) and the runtime one ($id4, queue 2).
+# Their unbound events are lost.  After SIGCONT, zcrxd catches up from a
+# dump and reads why from the devices, which are still there: unbound on
+# purpose, so the declared one waits for the next reload, the runtime
+# one is forgotten, and neither is made again; the foreign one ($id3)
+# stays as it was.
+ip link add link "$nic" name mvt3 type macvtap mode bridge && ip link set mvt3 up
+kill -9 $zpid; wait $zpid 2>/dev/null
+start_zcrxd --netlink-rcvbuf=4096
+check "restart with a 4 KiB netlink receive buffer" poll has_name
+check "declared, runtime and foreign bindings adopted" sh -c "[ '$(prop $id7 Origin)' = 's \"config\"' ] && [ '$(prop $id4 Origin)' = 's \"runtime\"' ] && [ '$(prop $id3 Origin)' = 's \"kernel\"' ]"
+flood() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		fid=$(zcrx-nl bind "$nic" 4 mvt3 | sed -n 's/^id=//p')
+		[ -n "$fid" ] && zcrx-nl unbind "$fid" >/dev/null || return 1
+		i=$((i + 1))
+	done
+}
+kill -STOP $zpid
+flood 20
+zcrx-nl unbind "$id7" >/dev/null
+zcrx-nl unbind "$id4" >/dev/null
+flood 20
+check "40 bind/unbind cycles and 2 unbinds while zcrxd is stopped" \
+	sh -c "! zcrx-nl dump | grep -q ' queue=[124] '"
+kill -CONT $zpid
+check "zcrxd saw its event socket overrun" poll grep -q "zcrx events were lost" /tmp/zcrxd.log
+check "declared binding $id7: event lost, unbound on purpose, waits for a reload" \
+	poll grep -q "binding $id7 .*unbound (event lost: its devices are still there.*is bound again at the next reload" /tmp/zcrxd.log
+check "runtime binding $id4: event lost, unbound on purpose, forgotten" \
+	poll grep -q "binding $id4 .*unbound (event lost: its devices are still there.*forgetting" /tmp/zcrxd.log
+check "runtime binding gone from the state file" not grep -q '"mvt1"' /var/lib/zcrx/bindings.json
+not_listed() { ! mgr ListBindings | grep -q "binding/$1\""; }
+check "binding $id7 gone from the bus" poll not_listed "$id7"
+check "binding $id4 gone from the bus" poll not_listed "$id4"
+sleep 2	# past the pause after which zcrxd makes a wanted binding again
+check "neither is made again" sh -c "! zcrx-nl dump | grep -q ' queue=[12] '"
+check "the foreign binding stays, Origin kernel" eq "$(prop $id3 Origin)" 's "kernel"'
+check "zcrxd still answers" mgr ListBindings
+check "Reload makes the declared binding again" mgr Reload
+check "declared binding bound again on queue 1" poll sh -c "zcrx-nl dump | grep -q ' queue=1 macvtap=$(ifidx mvt0) '"
 
 # Exit: the kernel keeps its bindings.
 before=$(dump_count)
