@@ -755,6 +755,20 @@ static uint32_t lost_event_reason(const struct zcrxd_bindings *t, const struct z
 }
 
 /*
+ * Stop making what @w wants: a declared one until the next reload, a
+ * runtime one for good (state file included).
+ */
+static void wanted_retire(struct zcrxd_bindings *t, struct zcrxd_wanted *w)
+{
+	if (w->origin == ZCRXD_ORIGIN_CONFIG) {
+		w->suppressed = true;
+		return;
+	}
+	wanted_drop(t, &t->runtime_wanted, w);
+	state_save_logged(t);
+}
+
+/*
  * @w's binding ended on purpose (@why): someone unbound it outside zcrxd,
  * or it was made to end with its guest.  Binding it again now would undo
  * that: a declared one waits for the next reload, a runtime one is
@@ -766,15 +780,12 @@ static void wanted_ended_on_purpose(struct zcrxd_bindings *t, struct zcrxd_wante
 	char wdesc[WANTED_DESC_MAX];
 
 	wanted_describe(t, w, wdesc, sizeof(wdesc));
-	if (w->origin == ZCRXD_ORIGIN_CONFIG) {
-		w->suppressed = true;
+	if (w->origin == ZCRXD_ORIGIN_CONFIG)
 		zcrxd_log(LOG_NOTICE, "%s %s; %s is bound again at the next reload or restart",
 			  desc, why, wdesc);
-	} else {
+	else
 		zcrxd_log(LOG_NOTICE, "%s %s; forgetting %s", desc, why, wdesc);
-		wanted_drop(t, &t->runtime_wanted, w);
-		state_save_logged(t);
-	}
+	wanted_retire(t, w);
 }
 
 /*
@@ -969,6 +980,46 @@ static int sync_from_dump(struct zcrxd_bindings *t)
 
 /* ---- reconciliation ---- */
 
+/* @w is now bound to these devices: it follows them from here on. */
+static void wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex)
+{
+	w->bound_nic_ifindex = nic_ifindex;
+	w->bound_macvtap_ifindex = macvtap_ifindex;
+}
+
+/*
+ * Whether the devices @w names now are those it was bound to: the same
+ * ifindexes, and the macvtap still on that NIC.  Never bound: any are.
+ */
+static bool wanted_same_devices(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				int nic, int macvtap)
+{
+	int lower = 0;
+
+	if (!w->bound_macvtap_ifindex)
+		return true;
+	return nic == w->bound_nic_ifindex && macvtap == w->bound_macvtap_ifindex &&
+	       zcrx_links_macvtap_lower(t->links, macvtap, &lower) == 1 && lower == nic;
+}
+
+/*
+ * @w's names belong to other devices now (a guest's macvtap went and
+ * another was made under its name): the queue was for the old one.
+ */
+static void wanted_devices_replaced(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int nic,
+				    int macvtap)
+{
+	char desc[WANTED_DESC_MAX];
+
+	zcrxd_log(LOG_NOTICE, "%s: %s and %s are now ifindex %d and %d, not the devices it was "
+		  "bound to (%d and %d), maybe another guest's; %s",
+		  wanted_describe(t, w, desc, sizeof(desc)), w->conf.nic, w->conf.macvtap, nic,
+		  macvtap, w->bound_nic_ifindex, w->bound_macvtap_ifindex,
+		  w->origin == ZCRXD_ORIGIN_CONFIG ?
+		  "not bound to them until the next reload or restart" : "forgetting it");
+	wanted_retire(t, w);
+}
+
 static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, struct zcrxd_wanted *w)
 {
 	bool was_kernel = b->origin == ZCRXD_ORIGIN_KERNEL;
@@ -978,6 +1029,8 @@ static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, str
 	b->origin = w->origin;
 	b->wanted = w;
 	b->overrides = w->conf;
+	wanted_bound_to(w, info_value(b, ZCRX_A_BINDING_IFINDEX),
+			info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX));
 	binding_update_params(b, was_kernel);
 	free(w->last_problem);
 	w->last_problem = NULL;
@@ -1024,6 +1077,7 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 	}
 	free(w->last_problem);
 	w->last_problem = NULL;
+	wanted_bound_to(w, nic_ifindex, macvtap_ifindex);
 	b = binding_add(t, &info, w->origin, w, &w->conf);
 	if (!b) {
 		zcrxd_log(LOG_ERR, "out of memory: binding %" PRIu32 " made but not tracked", id);
@@ -1051,6 +1105,10 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.macvtap);
 		return;
 	}
+	if (!wanted_same_devices(t, w, nic, macvtap)) {
+		wanted_devices_replaced(t, w, nic, macvtap);
+		return;
+	}
 	b = find_tuple(t, nic, w->conf.queue, macvtap);
 	if (b && b->wanted) {
 		/* Declared by zcrxd.conf and kept in the state file too. */
@@ -1074,7 +1132,7 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 static void reconcile(struct zcrxd_bindings *t, bool reload)
 {
 	struct zcrxd_binding *b, *next;
-	struct zcrxd_wanted *w;
+	struct zcrxd_wanted *w, *w_next;
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
 	uint64_t now = now_ns(t);
 	int r;
@@ -1083,8 +1141,11 @@ static void reconcile(struct zcrxd_bindings *t, bool reload)
 		return;
 	TAILQ_FOREACH(w, &t->config_wanted, link)
 		reconcile_one(t, w, now);
-	TAILQ_FOREACH(w, &t->runtime_wanted, link)
+	/* A runtime one may be forgotten on the way. */
+	for (w = TAILQ_FIRST(&t->runtime_wanted); w; w = w_next) {
+		w_next = TAILQ_NEXT(w, link);
 		reconcile_one(t, w, now);
+	}
 	if (!reload)
 		return;
 	for (b = TAILQ_FIRST(&t->bindings); b; b = next) {
@@ -1580,8 +1641,10 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 			wanted_drop(t, &t->runtime_wanted, rw);
 		}
 		w = wanted_new(&conf, ZCRXD_ORIGIN_RUNTIME, 0);
-		if (w)
+		if (w) {
+			wanted_bound_to(w, nic, macvtap);
 			TAILQ_INSERT_TAIL(&t->runtime_wanted, w, link);
+		}
 	}
 
 	if (zcrx_nl_get(t->nl, id, &info) < 0) {

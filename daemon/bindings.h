@@ -23,6 +23,10 @@
  * outside zcrxd.  When its unbound event was lost (the event socket
  * overflowed), the devices tell which: both still there means it was
  * ended on purpose (request or vhost-gone).
+ * A wanted binding follows the devices it was bound to, not their names:
+ * a macvtap made again under the same name (by another guest, maybe) is
+ * another device, and does not inherit the queue (a runtime binding is
+ * forgotten, a declared one waits for the next reload).
  * A wanted binding whose devices are absent waits for them (link
  * changes trigger a new attempt).
  *
@@ -110,6 +114,10 @@ struct zcrxd_wanted {
 	bool dropping;		/* runtime: being replaced (state file update) */
 	char *last_problem;	/* last reason it is not bound, logged once */
 	uint64_t retry_after_ns;	/* after a refused bind */
+	/* The devices it was last bound to (0: not yet): it follows them,
+	 * not their names, so it is bound again only to these. */
+	int bound_nic_ifindex;
+	int bound_macvtap_ifindex;
 };
 
 /*

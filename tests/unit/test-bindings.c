@@ -689,6 +689,65 @@ static void test_overrun_partial(struct tap *t)
 	run_stop(&r);
 }
 
+/*
+ * A guest's macvtap goes (its VM stopped) and another is made under the
+ * same name (another VM): the declared binding does not follow the name
+ * to the new device until a reload says so.
+ */
+static void test_macvtap_replaced_declared(struct tap *t)
+{
+	struct run r;
+	unsigned int binds;
+
+	run_start(&r, CONFIG_MVT0);
+	tap_ok(t, fk_binding_at(ETH0, 1) != NULL, "declared binding on mvt0 (ifindex 3)");
+	fk_link_del(MVT0);
+	run_loop(&r);
+	binds = fk.bind_calls;
+	fk_link_add(MVT0_AGAIN, "mvt0", ETH0);
+	after_overrun(&r);
+	tap_is_int(t, fk.bind_calls, binds, "mvt0 made again (ifindex 9): no bind request");
+	tap_ok(t, !fk_binding_at(ETH0, 1), "the new mvt0 does not inherit queue 1");
+	apply_config(&r, CONFIG_MVT0, true);
+	tap_ok(t, fk_binding_at(ETH0, 1) &&
+	       fk_binding_at(ETH0, 1)->value[ZCRX_A_BINDING_MACVTAP_IFINDEX] == MVT0_AGAIN,
+	       "a reload binds it to the new mvt0");
+	run_stop(&r);
+}
+
+/* The same for a runtime binding: it is forgotten, state file included. */
+static void test_macvtap_replaced_runtime(struct tap *t)
+{
+	struct run r;
+
+	run_start(&r, "{}");
+	tap_ok(t, runtime_bind(&r, "mvt1", 2, false) > 0, "runtime binding on mvt1 (ifindex 4)");
+	fk_link_del(MVT1);
+	run_loop(&r);
+	tap_is_int(t, saved_count(&r), 1, "macvtap-gone: still saved, waiting for its device");
+	fk_link_add(MVT0_AGAIN, "mvt1", ETH0);
+	after_overrun(&r);
+	tap_ok(t, !fk_binding_at(ETH0, 2), "the new mvt1 (ifindex 9) does not inherit queue 2");
+	tap_is_int(t, saved_count(&r), 0, "the runtime binding is forgotten");
+	run_stop(&r);
+}
+
+/* A macvtap that comes back as itself (same ifindex, same NIC) is bound again. */
+static void test_macvtap_back(struct tap *t)
+{
+	struct run r;
+
+	run_start(&r, "{}");
+	runtime_bind(&r, "mvt1", 2, false);
+	fk_link_del(MVT1);
+	run_loop(&r);
+	fk_link_add(MVT1, "mvt1", ETH0);
+	after_overrun(&r);
+	tap_ok(t, fk_binding_at(ETH0, 2) != NULL, "mvt1 back with its ifindex: bound again");
+	tap_is_int(t, saved_count(&r), 1, "and still saved");
+	run_stop(&r);
+}
+
 int main(void)
 {
 	struct tap t = { 0 };
@@ -698,5 +757,8 @@ int main(void)
 	test_overrun_vhost_gone_lost(&t);
 	test_overrun_macvtap_gone_lost(&t);
 	test_overrun_partial(&t);
+	test_macvtap_replaced_declared(&t);
+	test_macvtap_replaced_runtime(&t);
+	test_macvtap_back(&t);
 	return tap_done(&t);
 }

@@ -6,7 +6,8 @@
 # with their extack, Set, the policy driving copy -> drop under starvation
 # and back, zcrxctl stats under traffic (copied, then zero-copy frames;
 # printed as "# " lines for tools/demo), kernel events as StateChanged, a
-# foreign binding left alone, reload and SIGHUP, a macvtap coming back,
+# foreign binding left alone, reload and SIGHUP, a macvtap made again
+# under its old name not inheriting the queue until a reload,
 # zcrxctl bind seen in the kernel's dump and refused with the kernel's
 # text, unbind-on-vhost-gone (zcrxctl bind, the kernel's dump, the
 # property, Set, a guest coming and going: a runtime binding forgotten, a
@@ -288,12 +289,17 @@ kill -HUP $zpid
 check "SIGHUP re-declares: bound again" poll sh -c "zcrx-nl dump | grep -q ' queue=1 '"
 id1=$(id_of 1)
 
-# macvtap-gone, then back: bound again when the device returns.
+# macvtap-gone, then another mvt0: a new device under the old name (maybe
+# another guest's) does not inherit the queue; a reload binds it.
 ip link del mvt0
 check "unbound event macvtap-gone logged" poll grep -q "macvtap-gone" /tmp/zcrxd.log
 check "gone from the bus" poll sh -c "! busctl --address='$A' call org.zcrx.zcrx1 /org/zcrx/zcrx1 org.zcrx.zcrx1.Manager ListBindings | grep -q 'binding/$id1\"'"
 ip link add link "$nic" name mvt0 type macvtap mode bridge && ip link set mvt0 up
-check "bound again when mvt0 returns" poll sh -c "zcrx-nl dump | grep -q ' queue=1 macvtap=$(ifidx mvt0) '"
+check "the new mvt0 is another device: logged" poll grep -q "and mvt0 are now ifindex $(ifidx "$nic") and $(ifidx mvt0), not the devices it was bound to" /tmp/zcrxd.log
+sleep 2	# past the pause after which zcrxd makes a wanted binding again
+check "the new mvt0 does not inherit queue 1" sh -c "! zcrx-nl dump | grep -q ' queue=1 '"
+check "Reload after the new mvt0" mgr Reload
+check "a reload binds queue 1 to the new mvt0" poll sh -c "zcrx-nl dump | grep -q ' queue=1 macvtap=$(ifidx mvt0) '"
 
 # Unbind over D-Bus: runtime binding forgotten.
 check "Unbind over D-Bus" mgr Unbind o /org/zcrx/zcrx1/binding/$id2
