@@ -54,6 +54,7 @@ struct zcrxd_bindings {
 	bool family_missing_logged;
 	char *sample_problem;			/* last one logged */
 	int receive_buffer_bytes;		/* of the event and link sockets */
+	bool state_kept;	/* the state file could not be read: never overwrite it */
 };
 
 /* ---- logging, errors ---- */
@@ -562,8 +563,14 @@ static int state_save(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
 	}
 	if (extra)
 		array[n++] = *extra;
-	r = zcrx_state_save(t->state_dir, array, n);
+	r = t->state_kept ? -ENOTRECOVERABLE : zcrx_state_save(t->state_dir, array, n, NULL);
 	free(array);
+	if (r > 0) {
+		zcrxd_log(LOG_WARNING, "saved %s/%s, but cannot sync its directory: %s; the "
+			  "change may not survive a power cut", t->state_dir, ZCRX_STATE_FILE,
+			  strerror(r));
+		r = 0;
+	}
 	return r;
 }
 
@@ -585,10 +592,31 @@ void zcrxd_bindings_load_state(struct zcrxd_bindings *t)
 	int r;
 
 	r = zcrx_state_load(t->state_dir, &array, &n, &error);
+	if (r == -EINVAL || r == -EFBIG) {
+		char *aside = NULL;
+		int m = zcrx_state_move_aside(t->state_dir, time(NULL), &aside);
+
+		if (m < 0) {
+			t->state_kept = true;
+			zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; it cannot "
+				  "be moved aside (%s), so runtime bindings are not saved",
+				  t->state_dir, ZCRX_STATE_FILE, error ? error : strerror(-r),
+				  strerror(-m));
+		} else {
+			zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; the file "
+				  "is kept as %s/%s", t->state_dir, ZCRX_STATE_FILE,
+				  error ? error : strerror(-r), t->state_dir, aside);
+		}
+		free(aside);
+		free(error);
+		return;
+	}
 	if (r < 0) {
-		zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; "
-			  "the file is replaced at the next change",
-			  t->state_dir, ZCRX_STATE_FILE, error ? error : strerror(-r));
+		/* A newer zcrxd's file, or one we cannot read now: leave it. */
+		t->state_kept = true;
+		zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; the file is left "
+			  "as it is and runtime bindings are not saved", t->state_dir,
+			  ZCRX_STATE_FILE, error ? error : strerror(-r));
 		free(error);
 		return;
 	}

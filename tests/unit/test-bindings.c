@@ -7,6 +7,7 @@
  * events, lost events and link changes is what is checked: the bind
  * requests it sends, the bindings it keeps and the state file it writes.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,10 +492,15 @@ static void apply_config(struct run *r, const char *text, bool reload)
 	run_loop(r);
 }
 
-/* eth0 with mvt0, mvt1, mvt2 on it; zcrxd started, @config applied. */
-static void run_start(struct run *r, const char *config)
+/*
+ * eth0 with mvt0, mvt1, mvt2 on it; zcrxd started with @state (NULL:
+ * none) in its state file, @config applied.
+ */
+static void run_start_with_state(struct run *r, const char *config, const char *state)
 {
 	const char *step;
+	char path[128];
+	FILE *f;
 
 	fk_reset();
 	fk_link_add(ETH0, "eth0", 0);
@@ -502,7 +508,15 @@ static void run_start(struct run *r, const char *config)
 	fk_link_add(MVT1, "mvt1", ETH0);
 	fk_link_add(MVT2, "mvt2", ETH0);
 	snprintf(r->state_dir, sizeof(r->state_dir), "/tmp/zcrx-test-bindings.XXXXXX");
-	if (!mkdtemp(r->state_dir) || sd_event_new(&r->event) < 0 ||
+	if (!mkdtemp(r->state_dir))
+		abort();
+	snprintf(path, sizeof(path), "%s/%s", r->state_dir, ZCRX_STATE_FILE);
+	if (state) {
+		f = fopen(path, "w");
+		if (!f || fputs(state, f) < 0 || fclose(f) != 0)
+			abort();
+	}
+	if (sd_event_new(&r->event) < 0 ||
 	    zcrxd_bindings_new(&r->table, r->event, r->state_dir) < 0 ||
 	    zcrxd_bindings_start(r->table, &step) < 0)
 		abort();
@@ -510,15 +524,45 @@ static void run_start(struct run *r, const char *config)
 	apply_config(r, config, false);
 }
 
+static void run_start(struct run *r, const char *config)
+{
+	run_start_with_state(r, config, NULL);
+}
+
 static void run_stop(struct run *r)
 {
-	char path[128];
+	char path[512];
+	struct dirent *e;
+	DIR *d;
 
 	zcrxd_bindings_free(r->table);
 	sd_event_unref(r->event);
-	snprintf(path, sizeof(path), "%s/%s", r->state_dir, ZCRX_STATE_FILE);
-	unlink(path);
+	d = opendir(r->state_dir);
+	while (d && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", r->state_dir, e->d_name);
+		if (e->d_name[0] != '.')
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
 	rmdir(r->state_dir);
+}
+
+/* The names in the state directory, comma-separated, sorted. */
+static void state_dir_entries(const struct run *r, char *buf, size_t size)
+{
+	struct dirent **list;
+	int n = scandir(r->state_dir, &list, NULL, alphasort);
+
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (list[i]->d_name[0] != '.')
+			snprintf(buf + strlen(buf), size - strlen(buf), "%s%.64s", buf[0] ? "," : "",
+				 list[i]->d_name);
+		free(list[i]);
+	}
+	if (n >= 0)
+		free(list);
 }
 
 /* A runtime binding over D-Bus: its id, or a negative errno. */
@@ -748,6 +792,47 @@ static void test_macvtap_back(struct tap *t)
 	run_stop(&r);
 }
 
+/* A corrupt state file is moved aside, not overwritten by the next save. */
+static void test_state_corrupt(struct tap *t)
+{
+	char entries[512], *corrupt;
+	struct run r;
+
+	run_start_with_state(&r, "{}", "{ \"bindings\": [ { \"nic\": ");
+	state_dir_entries(&r, entries, sizeof(entries));
+	corrupt = strstr(entries, "bindings.json.corrupt-");
+	tap_ok(t, corrupt && !strstr(entries, "bindings.json,"),
+	       "corrupt state file moved aside at start");
+	tap_ok(t, runtime_bind(&r, "mvt1", 2, false) > 0, "a runtime binding saved after it");
+	state_dir_entries(&r, entries, sizeof(entries));
+	tap_ok(t, !strncmp(entries, "bindings.json,bindings.json.corrupt-", 36),
+	       "a new state file beside the corrupt one");
+	printf("#   %s\n", entries);
+	run_stop(&r);
+}
+
+/* A newer zcrxd's state file is neither read nor overwritten. */
+static void test_state_newer(struct tap *t)
+{
+	static const char newer[] = "{ \"version\": 2, \"bindings\": [], \"owners\": {} }\n";
+	char path[128], text[128] = "";
+	struct run r;
+	FILE *f;
+
+	run_start_with_state(&r, "{}", newer);
+	tap_is_int(t, runtime_bind(&r, "mvt1", 2, false), -EIO,
+		   "Bind with persist refused while a newer state file is there");
+	tap_ok(t, !fk_binding_at(ETH0, 2), "and nothing bound");
+	snprintf(path, sizeof(path), "%s/%s", r.state_dir, ZCRX_STATE_FILE);
+	f = fopen(path, "r");
+	if (f) {
+		(void)!fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+	}
+	tap_ok(t, !strcmp(text, newer), "the newer state file is left as it was");
+	run_stop(&r);
+}
+
 int main(void)
 {
 	struct tap t = { 0 };
@@ -760,5 +845,7 @@ int main(void)
 	test_macvtap_replaced_declared(&t);
 	test_macvtap_replaced_runtime(&t);
 	test_macvtap_back(&t);
+	test_state_corrupt(&t);
+	test_state_newer(&t);
 	return tap_done(&t);
 }
