@@ -154,6 +154,22 @@ static void error_reset(struct zcrx_nl_error *error)
 	error->missing_attr = -1;
 }
 
+/**
+ * zcrx_nl_message_ok() - whether a whole message starts at @nlh
+ * @nlh: where the next message would start
+ * @len: bytes left in the buffer from @nlh
+ *
+ * mnl_nlmsg_ok() compares nlmsg_len as a signed int, so a length of 2 GiB
+ * or more passes it and the parsers would read far past the buffer.
+ *
+ * Return: true when the header and nlmsg_len bytes fit in @len.
+ */
+bool zcrx_nl_message_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
+}
+
 /* YNL "uint" (NLA_UINT): 4 bytes when the value fits, else 8; u8 settings. */
 static int binding_attr_value(int type, const struct nlattr *attr, uint64_t *value)
 {
@@ -458,7 +474,7 @@ static int dispatch_replies(struct zcrx_nl *nl, size_t len, const struct nlmsghd
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
 	int left = len;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; zcrx_nl_message_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		/* Only ours: not a late answer to an earlier request. */
 		if (nlh->nlmsg_pid != nl->portid || nlh->nlmsg_seq != request->nlmsg_seq)
 			continue;

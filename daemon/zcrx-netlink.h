@@ -116,6 +116,7 @@ const char *zcrx_event_name(uint8_t cmd);
  * tested on hand-built messages.
  */
 
+bool zcrx_nl_message_ok(const struct nlmsghdr *nlh, int len);
 int zcrx_nl_parse_binding(const struct nlmsghdr *nlh, struct zcrx_binding_info *info);
 int zcrx_nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *request,
 		      struct zcrx_nl_error *error);
