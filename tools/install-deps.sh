@@ -13,6 +13,7 @@ PACKAGES="
 	dbus dbus-daemon libdbus-1-dev systemd libglib2.0-bin util-linux
 	bc flex bison libelf-dev libssl-dev cpio ccache xz-utils kmod
 	python3 python3-yaml python3-jsonschema gnuplot-nox
+	clang-14 libclang-rt-14-dev
 	qemu-system-x86 qemu-system-data seabios busybox-static iproute2 ethtool
 "
 
