@@ -54,6 +54,7 @@
 
 #include <systemd/sd-event.h>
 
+#include "common/zcrx-limits.h"
 #include "policy.h"
 #include "rate.h"
 #include "zcrx-netlink.h"
@@ -65,8 +66,6 @@
 /* The prefix, "/", up to 10 digits and the NUL. */
 #define ZCRXD_BINDING_PATH_MAX (sizeof(ZCRXD_BINDING_PATH_PREFIX) + 12)
 
-#define ZCRXD_QUEUE_MAX 65535
-#define ZCRXD_LOW_WATERMARK_MAX 65535
 
 /* printf-like, one line to stderr with an sd-daemon "<N>" prefix. */
 void zcrxd_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -223,9 +223,9 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 			r = read_option_value(m, key, "u", "an unsigned 32-bit integer", &u, error);
 			if (r < 0)
 				return r;
-			if (u > ZCRXD_LOW_WATERMARK_MAX)
+			if (u > ZCRX_LOW_WATERMARK_MAX)
 				return invalid_args(error, "options: \"low-watermark\" must be "
-						    "0..%u, not %" PRIu32, ZCRXD_LOW_WATERMARK_MAX, u);
+						    "0..%u, not %" PRIu32, ZCRX_LOW_WATERMARK_MAX, u);
 			o->has_low_watermark = true;
 			o->low_watermark = u;
 		} else if (!strcmp(key, "unbind-on-vhost-gone")) {
@@ -300,8 +300,8 @@ static int method_bind(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		return r;
 	if (!strcmp(nic, macvtap))
 		return invalid_args(error, "macvtap: must differ from nic");
-	if (queue > ZCRXD_QUEUE_MAX)
-		return invalid_args(error, "queue: must be 0..%u, not %" PRIu32, ZCRXD_QUEUE_MAX,
+	if (queue > ZCRX_QUEUE_MAX)
+		return invalid_args(error, "queue: must be 0..%u, not %" PRIu32, ZCRX_QUEUE_MAX,
 				    queue);
 
 	snprintf(req.nic, sizeof(req.nic), "%s", nic);

@@ -12,14 +12,13 @@
 
 #include <json-c/json.h>
 
+#include "common/zcrx-limits.h"
 #include "zcrxd-conf.h"
 
 _Static_assert(ZCRX_IFNAMSIZ == IFNAMSIZ, "ZCRX_IFNAMSIZ must be IFNAMSIZ");
 
 /* The schema nests three deep; much deeper is not a config at all. */
 #define JSON_MAX_DEPTH 16
-#define QUEUE_MAX 65535
-#define WATERMARK_MAX 65535
 #define PER_SEC_MAX UINT32_MAX
 #define DWELL_MS_MAX (24 * 3600 * 1000)
 #define WINDOW_MS_MAX (600 * 1000)
@@ -442,7 +441,7 @@ static int parse_policy(struct parse_ctx *ctx, struct json_object *obj,
 				     &p->clear_starved_per_sec);
 			has_clear = true;
 		} else if (!strcmp(key, "low-watermark")) {
-			r = get_uint(ctx, where, key, val, 0, WATERMARK_MAX, &v);
+			r = get_uint(ctx, where, key, val, 0, ZCRX_LOW_WATERMARK_MAX, &v);
 			p->low_watermark = (uint32_t)v;
 		} else if (!strcmp(key, "min-dwell-ms")) {
 			r = get_uint(ctx, where, key, val, 0, DWELL_MS_MAX, &v);
@@ -489,7 +488,7 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 			r = get_ifname(ctx, where, key, val, b->nic);
 			has_nic = true;
 		} else if (!strcmp(key, "queue")) {
-			r = get_uint(ctx, where, key, val, 0, QUEUE_MAX, &v);
+			r = get_uint(ctx, where, key, val, 0, ZCRX_QUEUE_MAX, &v);
 			b->queue = (uint32_t)v;
 			has_queue = true;
 		} else if (!strcmp(key, "macvtap")) {
@@ -502,7 +501,7 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 			r = get_fallback(ctx, where, key, val, &b->starved_fallback);
 			b->has_starved_fallback = true;
 		} else if (!strcmp(key, "low-watermark")) {
-			r = get_uint(ctx, where, key, val, 0, WATERMARK_MAX, &v);
+			r = get_uint(ctx, where, key, val, 0, ZCRX_LOW_WATERMARK_MAX, &v);
 			b->low_watermark = (uint32_t)v;
 			b->has_low_watermark = true;
 		} else if (!strcmp(key, "unbind-on-vhost-gone")) {

@@ -391,6 +391,15 @@ check "PropertiesChanged names UnbindOnVhostGone" poll grep -q '"UnbindOnVhostGo
 check "the state file follows" grep -q '"unbind-on-vhost-gone": false' /var/lib/zcrx/bindings.json
 check "Binding.Set unbind-on-vhost-gone true again" bset "$id5" true
 check "the kernel: unbind_on_vhost_gone=1 again" eq "$(field "$id5" unbind_on_vhost_gone)" 1
+out=$(zcrxctl --address "$A" set "$id5" watermark 8 2>&1)
+rc=$?
+check "zcrxctl set $id5 watermark 8: exit 0" eq "$rc" 0
+check "the kernel's watermark follows zcrxctl set" eq "$(field "$id5" watermark)" 8
+check "zcrxctl set prints the binding with its policy" contains "policy default-fallback" "$out"
+out=$(zcrxctl --address "$A" set "$id5" watermark 65536 2>&1)
+check "zcrxctl set watermark 65536: usage error, exit 1" eq "$?" 1
+check "the kernel's watermark unchanged" eq "$(field "$id5" watermark)" 8
+check "zcrxctl set $id5 watermark 0 (back as it was)" zcrxctl --address "$A" set "$id5" watermark 0
 gid=$id5
 check "50 frames reach a guest on mvt0 in place, then its VMM is killed" guest_killed 31
 check "its vhost-net released: the binding ends, zcrxd forgets it" \
