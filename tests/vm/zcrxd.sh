@@ -400,6 +400,28 @@ out=$(zcrxctl --address "$A" set "$id5" watermark 65536 2>&1)
 check "zcrxctl set watermark 65536: usage error, exit 1" eq "$?" 1
 check "the kernel's watermark unchanged" eq "$(field "$id5" watermark)" 8
 check "zcrxctl set $id5 watermark 0 (back as it was)" zcrxctl --address "$A" set "$id5" watermark 0
+# Binding.Set with bad input (zcrxd-dbus.test has no binding object for
+# it): each refused with its reason, the kernel's values unchanged.
+bset_raw() { bctl call org.zcrx.zcrx1 "/org/zcrx/zcrx1/binding/$id5" org.zcrx.zcrx1.Binding Set "$@" 2>&1; }
+set_refused() {
+	want=$1
+	shift
+	out=$(bset_raw "$@") && { echo "accepted: $*"; return 1; }
+	contains "$want" "$out"
+}
+check "Set with persist (a Bind option only): refused, known keys listed" \
+	set_refused 'unknown key "persist" (known: fallback, low-watermark, unbind-on-vhost-gone)' \
+	'a{sv}' 1 persist b false
+check "Set with low-watermark 65536: refused" \
+	set_refused '"low-watermark" must be 0..65535, not 65536' 'a{sv}' 1 low-watermark u 65536
+check "Set with fallback zerocopy: refused" \
+	set_refused '"fallback" must be "copy" or "drop"' 'a{sv}' 1 fallback s zerocopy
+check "Set with unbind-on-vhost-gone a string: refused" \
+	set_refused '"unbind-on-vhost-gone" must be a boolean' 'a{sv}' 1 unbind-on-vhost-gone s yes
+check "Set with a string instead of a{sv}: refused by its signature" \
+	set_refused "Invalid arguments 's'" s fallback
+check "after the refused Sets: watermark 0, unbind_on_vhost_gone 1 as before" \
+	sh -c "[ '$(field "$id5" watermark)' = 0 ] && [ '$(field "$id5" unbind_on_vhost_gone)' = 1 ]"
 gid=$id5
 check "50 frames reach a guest on mvt0 in place, then its VMM is killed" guest_killed 31
 check "its vhost-net released: the binding ends, zcrxd forgets it" \
