@@ -15,6 +15,7 @@ PACKAGES="
 	python3 python3-yaml python3-jsonschema gnuplot-nox
 	python3-dbusmock polkitd duktape libxml2-utils
 	python3-prometheus-client python3-dbus-next
+	clang-14 libclang-rt-14-dev
 	qemu-system-x86 qemu-system-data seabios busybox-static iproute2 ethtool
 "
 
