@@ -565,8 +565,9 @@ static void state_dir_entries(const struct run *r, char *buf, size_t size)
 		free(list);
 }
 
-/* A runtime binding over D-Bus: its id, or a negative errno. */
-static int runtime_bind(struct run *r, const char *macvtap, uint32_t queue, bool vhost_gone)
+/* A runtime binding over D-Bus (@owner NULL: none): its id, or a negative errno. */
+static int runtime_bind_owned(struct run *r, const char *macvtap, uint32_t queue,
+			      bool vhost_gone, const char *owner)
 {
 	struct zcrxd_bind_request req = { .queue = queue, .persist = true,
 					  .has_unbind_on_vhost_gone = vhost_gone,
@@ -577,9 +578,15 @@ static int runtime_bind(struct run *r, const char *macvtap, uint32_t queue, bool
 
 	snprintf(req.nic, sizeof(req.nic), "eth0");
 	snprintf(req.macvtap, sizeof(req.macvtap), "%s", macvtap);
+	snprintf(req.owner, sizeof(req.owner), "%s", owner ? owner : "");
 	ret = zcrxd_bindings_bind(r->table, &req, "the test", &b, &error);
 	run_loop(r);
 	return ret < 0 ? ret : (int)b->id;
+}
+
+static int runtime_bind(struct run *r, const char *macvtap, uint32_t queue, bool vhost_gone)
+{
+	return runtime_bind_owned(r, macvtap, queue, vhost_gone, NULL);
 }
 
 /* How many runtime bindings the state file holds, -1 if unreadable. */
@@ -733,6 +740,62 @@ static void test_overrun_partial(struct tap *t)
 	run_stop(&r);
 }
 
+/* What BindingRemoved would say: "ID:REASON;" per binding leaving the table. */
+static void record_removing(struct zcrxd_binding *binding, void *userdata)
+{
+	char *removed = userdata;
+	size_t len = strlen(removed);
+
+	snprintf(removed + len, 256 - len, "%u:%s;", binding->id, binding->end_reason);
+}
+
+/*
+ * The reason an owned binding ended, when its event was lost: what the
+ * devices tell (macvtap-gone), "unknown" when they are still there; an
+ * event read in time keeps the kernel's.  BindingRemoved (the table's
+ * "removing" report) and Release's memory say the same.
+ */
+static void test_overrun_owned_reasons(struct tap *t)
+{
+	static const struct zcrxd_bindings_ops ops = { .removing = record_removing };
+	struct {
+		int id;
+		const char *owner, *reason, *desc;
+	} ended[3] = {
+		{ 0, "vm-a", "unknown", "unbound while lost, devices still there" },
+		{ 0, "vm-b", "macvtap-gone", "macvtap deleted while lost" },
+		{ 0, "vm-c", "vhost-gone", "vhost-gone read before the overflow" },
+	};
+	char removed[256] = "", entry[64];
+	struct run r;
+
+	run_start(&r, "{}");
+	zcrxd_bindings_set_ops(r.table, &ops, removed);
+	ended[0].id = runtime_bind_owned(&r, "mvt0", 1, false, ended[0].owner);
+	ended[1].id = runtime_bind_owned(&r, "mvt1", 2, false, ended[1].owner);
+	ended[2].id = runtime_bind_owned(&r, "mvt2", 3, true, ended[2].owner);
+	tap_ok(t, ended[0].id > 0 && ended[1].id > 0 && ended[2].id > 0,
+	       "three owned runtime bindings");
+	fk_unbind(ended[2].id, ZCRX_UNBIND_REASON_VHOST_GONE);	/* queued, read later */
+	fk.full = true;
+	fk_unbind(ended[0].id, ZCRX_UNBIND_REASON_REQUEST);	/* lost */
+	fk_link_del(MVT1);					/* lost */
+	fk.full = false;
+	after_overrun(&r);
+	printf("#   removed: %s\n", removed);
+	for (size_t i = 0; i < 3; i++) {
+		const struct zcrx_ended_binding *e = zcrxd_bindings_find_ended(r.table, ended[i].id);
+
+		tap_ok(t, e && !strcmp(e->owner, ended[i].owner) && !strcmp(e->reason, ended[i].reason),
+		       "%s: remembered for %s as %s (got %s)", ended[i].desc, ended[i].owner,
+		       ended[i].reason, e ? e->reason : "nothing");
+		snprintf(entry, sizeof(entry), "%d:%s;", ended[i].id, ended[i].reason);
+		tap_ok(t, strstr(removed, entry) != NULL, "  ... and reported leaving as %s",
+		       ended[i].reason);
+	}
+	run_stop(&r);
+}
+
 /*
  * A guest's macvtap goes (its VM stopped) and another is made under the
  * same name (another VM): the declared binding does not follow the name
@@ -842,6 +905,7 @@ int main(void)
 	test_overrun_vhost_gone_lost(&t);
 	test_overrun_macvtap_gone_lost(&t);
 	test_overrun_partial(&t);
+	test_overrun_owned_reasons(&t);
 	test_macvtap_replaced_declared(&t);
 	test_macvtap_replaced_runtime(&t);
 	test_macvtap_back(&t);
