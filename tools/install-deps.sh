@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install every Debian package zcrx needs to build user space, build the
-# patched kernel and run the VM tests.  Idempotent; never prompts.
+# patched kernel and run the VM tests, and to build the Debian packages
+# (make deb-check; make kernel-deb: Debian's kernel configuration and
+# pahole for its BTF).  Idempotent; never prompts.
 set -eu
 
 # The kernel series is written against this exact packaged source; patches
@@ -17,6 +19,7 @@ PACKAGES="
 	python3-prometheus-client python3-dbus-next
 	clang-14 libclang-rt-14-dev
 	qemu-system-x86 qemu-system-data seabios busybox-static iproute2 ethtool
+	debhelper lintian linux-config-6.12 dwarves
 "
 
 SUDO=
