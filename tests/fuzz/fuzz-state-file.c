@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static bool same(const struct zcrx_config_binding *a, const struct zcrx_config_binding *b)
 {
 	return !strcmp(a->nic, b->nic) && !strcmp(a->macvtap, b->macvtap) &&
-	       a->queue == b->queue && a->has_fallback == b->has_fallback &&
+	       a->queue == b->queue && !strcmp(a->owner, b->owner) &&
+	       a->has_fallback == b->has_fallback &&
 	       (!a->has_fallback || a->fallback == b->fallback) &&
 	       a->has_starved_fallback == b->has_starved_fallback &&
 	       (!a->has_starved_fallback || a->starved_fallback == b->starved_fallback) &&
