@@ -207,17 +207,17 @@ static void strv_freep(char ***strv)
 	strv_free(*strv);
 }
 
-/* The Binding interface of one object of GetManagedObjects, if it has it. */
-static int read_managed_object(sd_bus_message *m, struct binding_list *list)
+/*
+ * Reads an object's a{sa{sv}}, its interfaces and their properties (in
+ * InterfacesAdded and GetManagedObjects); *ret_found: it has a Binding.
+ */
+static int read_binding_interfaces(sd_bus_message *m, struct zcrxctl_binding *b,
+				   bool *ret_found)
 {
-	struct zcrxctl_binding *b = &list->items[list->n];
-	bool found = false;
-	const char *path, *interface;
+	const char *interface;
 	int r;
 
-	r = sd_bus_message_read_basic(m, 'o', &path);
-	if (r < 0)
-		return r;
+	*ret_found = false;
 	r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
 	if (r < 0)
 		return r;
@@ -226,7 +226,7 @@ static int read_managed_object(sd_bus_message *m, struct binding_list *list)
 		if (r < 0)
 			return r;
 		if (!strcmp(interface, ZCRXCTL_BINDING_INTERFACE)) {
-			found = true;
+			*ret_found = true;
 			r = read_binding_properties(m, b);
 		} else {
 			r = sd_bus_message_skip(m, "a{sv}");
@@ -239,11 +239,28 @@ static int read_managed_object(sd_bus_message *m, struct binding_list *list)
 	}
 	if (r < 0)
 		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+/* The Binding interface of one object of GetManagedObjects, if it has it. */
+static int read_managed_object(sd_bus_message *m, struct binding_list *list)
+{
+	struct zcrxctl_binding *b = &list->items[list->n];
+	const char *path;
+	bool found;
+	int r;
+
+	r = sd_bus_message_read_basic(m, 'o', &path);
+	if (r < 0)
+		return r;
+	r = read_binding_interfaces(m, b, &found);
+	if (r < 0)
+		return r;
 	if (found) {
 		fill_id_from_path(b, path);
 		list->n++;
 	}
-	return sd_bus_message_exit_container(m);
+	return 0;
 }
 
 /* Every binding, in one GetManagedObjects call: one consistent picture. */
@@ -576,38 +593,6 @@ static int on_state_changed(sd_bus_message *m, void *userdata,
 	return event_written(mon);
 }
 
-/* Reads InterfacesAdded's a{sa{sv}}; *ret_found: it has a Binding. */
-static int read_added_binding(sd_bus_message *m, struct zcrxctl_binding *b,
-			      bool *ret_found)
-{
-	const char *interface;
-	int r;
-
-	*ret_found = false;
-	r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
-	if (r < 0)
-		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
-		r = sd_bus_message_read_basic(m, 's', &interface);
-		if (r < 0)
-			return r;
-		if (!strcmp(interface, ZCRXCTL_BINDING_INTERFACE)) {
-			*ret_found = true;
-			r = read_binding_properties(m, b);
-		} else {
-			r = sd_bus_message_skip(m, "a{sv}");
-		}
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	return sd_bus_message_exit_container(m);
-}
-
 static int on_interfaces_added(sd_bus_message *m, void *userdata,
 			       sd_bus_error *ret_error)
 {
@@ -621,7 +606,7 @@ static int on_interfaces_added(sd_bus_message *m, void *userdata,
 	(void)ret_error;
 	r = sd_bus_message_read_basic(m, 'o', &path);
 	if (r >= 0)
-		r = read_added_binding(m, &binding, &is_binding);
+		r = read_binding_interfaces(m, &binding, &is_binding);
 	if (r < 0)
 		return warn_skipped(m, "%s", strerror(-r));
 	if (!is_binding)
