@@ -29,6 +29,7 @@ static const struct {
 	{ "stats", ZCRXCTL_COMMAND_STATS },
 	{ "monitor", ZCRXCTL_COMMAND_MONITOR },
 	{ "reload", ZCRXCTL_COMMAND_RELOAD },
+	{ "set", ZCRXCTL_COMMAND_SET },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,6 +40,9 @@ static const char *const bind_keywords[] = {
 };
 
 static const char *const stats_formats[] = { "text", "json", "prometheus" };
+static const char *const set_keywords[] = {
+	"fallback", "watermark", "unbind-on-vhost-gone",
+};
 
 static const char *const long_options[] = {
 	"--json", "--pretty", "--system", "--address", "--help", "--version",
@@ -55,6 +59,8 @@ static const char usage_global[] =
 	"                      bind a receive queue of a NIC to a macvtap device\n"
 	"  unbind BINDING      remove a binding (BINDING: its id or object path)\n"
 	"  unbind owner NAME   remove every binding of owner NAME\n"
+	"  set BINDING [fallback copy|drop] [watermark N] [unbind-on-vhost-gone yes|no]\n"
+	"                      change a binding's settings\n"
 	"  show [BINDING]      devices, queue, fallback, state and policy of bindings\n"
 	"  stats [BINDING] [--format text|json|prometheus]\n"
 	"                      counters and rates of bindings\n"
@@ -78,7 +84,7 @@ static const char usage_bind[] =
 	"stacked on it, then show the new binding.\n"
 	"  fallback copy|drop  what the kernel does with a frame that finds no\n"
 	"                      guest buffer (default: zcrxd's policy)\n"
-	"  watermark N         low watermark, 0..4294967295 posted buffers\n"
+	"  watermark N         low watermark, 0..65535 posted buffers\n"
 	"  unbind-on-vhost-gone\n"
 	"                      end the binding when the guest's vhost-net device\n"
 	"                      is released (its VMM closed it or exited); zcrxd\n"
@@ -96,11 +102,24 @@ static const char usage_unbind[] =
 	"(" ZCRXCTL_BINDING_PATH_PREFIX "ID).  With owner NAME, remove every\n"
 	"binding made for that owner and list them.\n";
 
+static const char usage_set[] =
+	"Usage: zcrxctl set BINDING [fallback copy|drop] [watermark N]\n"
+	"                   [unbind-on-vhost-gone yes|no]\n"
+	"\n"
+	"Change the settings of a binding (its id or object path), then show it.\n"
+	"At least one is needed.\n"
+	"  fallback copy|drop  the binding's normal fallback (its policy's\n"
+	"                      default-fallback)\n"
+	"  watermark N         low watermark, 0..65535 posted buffers\n"
+	"  unbind-on-vhost-gone yes|no\n"
+	"                      whether the binding ends with its guest\n";
+
 static const char usage_show[] =
 	"Usage: zcrxctl show [BINDING]\n"
 	"\n"
 	"Show every binding, or the one given (id or object path): devices,\n"
-	"queue, fallback, state, low watermark, policy level and origin.\n";
+	"queue, fallback, state, low watermark, policy level, origin and the\n"
+	"fallback policy in effect.\n";
 
 static const char usage_stats[] =
 	"Usage: zcrxctl stats [BINDING] [--format text|json|prometheus]\n"
@@ -142,6 +161,8 @@ const char *zcrxctl_usage(enum zcrxctl_command command)
 		return usage_monitor;
 	case ZCRXCTL_COMMAND_RELOAD:
 		return usage_reload;
+	case ZCRXCTL_COMMAND_SET:
+		return usage_set;
 	case ZCRXCTL_COMMAND_NONE:
 		break;
 	}
@@ -284,9 +305,9 @@ int zcrxctl_binding_path(uint32_t id, char path[static ZCRXCTL_BINDING_PATH_SIZE
 /**
  * zcrxctl_parse_binding() - a binding's id from what a user or the bus says
  * @text: an id in decimal, or an object path ZCRXCTL_BINDING_PATH_PREFIX<id>
- * @ret_id: the id
+ * @ret_id: the id, ZCRX_BINDING_ID_MIN..ZCRX_BINDING_ID_MAX
  *
- * Return: 0, or -EINVAL if @text is neither.
+ * Return: 0, or -EINVAL if @text is neither (or the id is 0).
  */
 int zcrxctl_parse_binding(const char *text, uint32_t *ret_id)
 {
@@ -295,7 +316,7 @@ int zcrxctl_parse_binding(const char *text, uint32_t *ret_id)
 
 	if (!strncmp(text, ZCRXCTL_BINDING_PATH_PREFIX, prefix_len))
 		text += prefix_len;
-	if (parse_uint(text, UINT32_MAX, &id) < 0)
+	if (parse_uint(text, ZCRX_BINDING_ID_MAX, &id) < 0 || id < ZCRX_BINDING_ID_MIN)
 		return -EINVAL;
 	*ret_id = (uint32_t)id;
 	return 0;
@@ -327,6 +348,29 @@ static int parse_owner(struct parser *p, const char *owner, const char **ret)
 	if (problem)
 		return fail(p, "owner \"%s\": %s", printable(owner, safe), problem);
 	*ret = owner;
+	return 0;
+}
+
+static int parse_fallback(struct parser *p, const char *value, const char **ret)
+{
+	char safe[MSG_WORD_MAX + 4];
+
+	if (strcmp(value, "copy") && strcmp(value, "drop"))
+		return fail(p, "fallback \"%s\": must be copy or drop", printable(value, safe));
+	*ret = !strcmp(value, "copy") ? "copy" : "drop";
+	return 0;
+}
+
+/* The daemon refuses more (zcrxd.conf and D-Bus alike). */
+static int parse_watermark(struct parser *p, const char *value, uint32_t *ret)
+{
+	char safe[MSG_WORD_MAX + 4];
+	uint64_t number;
+
+	if (parse_uint(value, ZCRX_LOW_WATERMARK_MAX, &number) < 0)
+		return fail(p, "watermark \"%s\": must be an integer 0..%u",
+			    printable(value, safe), ZCRX_LOW_WATERMARK_MAX);
+	*ret = (uint32_t)number;
 	return 0;
 }
 
@@ -385,29 +429,22 @@ static int parse_bind(struct parser *p)
 		if (!value)
 			return fail(p, "\"%s\" needs a value", word);
 		if (!strcmp(word, "queue")) {
-			if (parse_uint(value, ZCRXCTL_QUEUE_MAX, &number) < 0)
+			if (parse_uint(value, ZCRX_QUEUE_MAX, &number) < 0)
 				return fail(p, "queue \"%s\": must be an integer 0..%u",
-					    printable(value, safe), ZCRXCTL_QUEUE_MAX);
+					    printable(value, safe), ZCRX_QUEUE_MAX);
 			bind->queue = (uint32_t)number;
+			r = 0;
 		} else if (!strcmp(word, "macvtap")) {
 			r = parse_ifname(p, "macvtap", value, bind->macvtap);
-			if (r < 0)
-				return r;
 		} else if (!strcmp(word, "watermark")) {
-			if (parse_uint(value, UINT32_MAX, &number) < 0)
-				return fail(p, "watermark \"%s\": must be an integer 0..%" PRIu32,
-					    printable(value, safe), UINT32_MAX);
-			bind->low_watermark = (uint32_t)number;
+			r = parse_watermark(p, value, &bind->low_watermark);
 		} else if (!strcmp(word, "owner")) {
 			r = parse_owner(p, value, &bind->owner);
-			if (r < 0)
-				return r;
-		} else if (!strcmp(value, "copy") || !strcmp(value, "drop")) {
-			bind->fallback = !strcmp(value, "copy") ? "copy" : "drop";
 		} else {
-			return fail(p, "fallback \"%s\": must be copy or drop",
-				    printable(value, safe));
+			r = parse_fallback(p, value, &bind->fallback);
 		}
+		if (r < 0)
+			return r;
 	}
 
 	if (!has_queue)
@@ -429,8 +466,9 @@ static int parse_binding_arg(struct parser *p, bool required)
 	if (is_global_option(word))
 		return fail_unexpected(p, word);
 	if (zcrxctl_parse_binding(word, &cmd->binding_id) < 0)
-		return fail(p, "BINDING \"%s\": must be a binding id or %sID",
-			    printable(word, safe), ZCRXCTL_BINDING_PATH_PREFIX);
+		return fail(p, "BINDING \"%s\": must be a binding id %u..%" PRIu32 " or %sID",
+			    printable(word, safe), ZCRX_BINDING_ID_MIN, ZCRX_BINDING_ID_MAX,
+			    ZCRXCTL_BINDING_PATH_PREFIX);
 	cmd->has_binding = true;
 	return zcrxctl_binding_path(cmd->binding_id, cmd->binding_path);
 }
@@ -488,6 +526,56 @@ static int parse_stats(struct parser *p)
 	return 0;
 }
 
+static int parse_set(struct parser *p)
+{
+	struct zcrxctl_set_args *set = &p->cmd->set;
+	char safe[MSG_WORD_MAX + 4];
+	const char *word, *value;
+	int r;
+
+	r = parse_binding_arg(p, true);
+	if (r < 0)
+		return r;
+	while ((word = take_value(p))) {
+		bool seen;
+
+		if (!strcmp(word, "fallback"))
+			seen = set->fallback != NULL;
+		else if (!strcmp(word, "watermark"))
+			seen = set->has_low_watermark;
+		else if (!strcmp(word, "unbind-on-vhost-gone"))
+			seen = set->has_unbind_on_vhost_gone;
+		else if (is_global_option(word))
+			return fail_unexpected(p, word);
+		else
+			return fail_unknown(p, "keyword", word, set_keywords,
+					    ARRAY_SIZE(set_keywords));
+		if (seen)
+			return fail(p, "\"%s\" given twice", word);
+		value = take_value(p);
+		if (!value)
+			return fail(p, "\"%s\" needs a value", word);
+		if (!strcmp(word, "fallback")) {
+			r = parse_fallback(p, value, &set->fallback);
+		} else if (!strcmp(word, "watermark")) {
+			set->has_low_watermark = true;
+			r = parse_watermark(p, value, &set->low_watermark);
+		} else if (!strcmp(value, "yes") || !strcmp(value, "no")) {
+			r = 0;
+			set->has_unbind_on_vhost_gone = true;
+			set->unbind_on_vhost_gone = !strcmp(value, "yes");
+		} else {
+			r = fail(p, "unbind-on-vhost-gone \"%s\": must be yes or no",
+				 printable(value, safe));
+		}
+		if (r < 0)
+			return r;
+	}
+	if (!set->fallback && !set->has_low_watermark && !set->has_unbind_on_vhost_gone)
+		return fail(p, "nothing to set (fallback, watermark or unbind-on-vhost-gone)");
+	return 0;
+}
+
 static int parse_no_more(struct parser *p)
 {
 	if (p->next < p->argc)
@@ -509,6 +597,8 @@ static int parse_command_args(struct parser *p)
 	switch (p->cmd->command) {
 	case ZCRXCTL_COMMAND_BIND:
 		return parse_bind(p);
+	case ZCRXCTL_COMMAND_SET:
+		return parse_set(p);
 	case ZCRXCTL_COMMAND_UNBIND:
 		r = parse_unbind(p);
 		break;

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/zcrx-limits.h"
 #include "daemon/ifname.h"
 #include "daemon/owner.h"
 
@@ -27,7 +28,6 @@
 
 /* IFNAMSIZ, without net/if.h in every user. */
 #define ZCRXCTL_IFNAMSIZ ZCRX_IFNAMSIZ
-#define ZCRXCTL_QUEUE_MAX 65535
 /* The prefix, a uint32 in decimal (10 digits) and the NUL. */
 #define ZCRXCTL_BINDING_PATH_SIZE (sizeof(ZCRXCTL_BINDING_PATH_PREFIX) + 10)
 
@@ -46,6 +46,7 @@ enum zcrxctl_command {
 	ZCRXCTL_COMMAND_STATS,
 	ZCRXCTL_COMMAND_MONITOR,
 	ZCRXCTL_COMMAND_RELOAD,
+	ZCRXCTL_COMMAND_SET,
 };
 
 struct zcrxctl_bind_args {
@@ -66,6 +67,15 @@ enum zcrxctl_stats_format {
 	ZCRXCTL_STATS_PROMETHEUS,	/* Prometheus text exposition format */
 };
 
+/* set BINDING ...: what Binding.Set is asked to change. */
+struct zcrxctl_set_args {
+	const char *fallback;		/* "copy", "drop", or NULL: not given */
+	bool has_low_watermark;
+	uint32_t low_watermark;
+	bool has_unbind_on_vhost_gone;
+	bool unbind_on_vhost_gone;
+};
+
 struct zcrxctl_cmd {
 	enum zcrxctl_command command;
 	bool help;			/* print command's usage, exit 0 */
@@ -75,8 +85,9 @@ struct zcrxctl_cmd {
 	const char *bus_address;	/* --address, points into argv; NULL: system bus */
 
 	struct zcrxctl_bind_args bind;	/* bind */
+	struct zcrxctl_set_args set;	/* set */
 
-	/* unbind BINDING; show and stats [BINDING] */
+	/* unbind and set BINDING; show and stats [BINDING] */
 	bool has_binding;
 	uint32_t binding_id;
 	char binding_path[ZCRXCTL_BINDING_PATH_SIZE];

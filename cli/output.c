@@ -64,6 +64,19 @@ const struct zcrxctl_prop_desc zcrxctl_props[ZCRXCTL_PROP_COUNT] = {
 	[ZCRXCTL_PROP_COPY_SHARE] = PROP("CopyShare", "copy-share", DOUBLE),
 	[ZCRXCTL_PROP_DROP_SHARE] = PROP("DropShare", "drop-share", DOUBLE),
 	[ZCRXCTL_PROP_OWNER] = PROP("Owner", "owner", STRING),
+	[ZCRXCTL_PROP_POLICY_DEFAULT_FALLBACK] =
+		PROP("PolicyDefaultFallback", "policy-default-fallback", STRING),
+	[ZCRXCTL_PROP_POLICY_STARVED_FALLBACK] =
+		PROP("PolicyStarvedFallback", "policy-starved-fallback", STRING),
+	[ZCRXCTL_PROP_POLICY_ENGAGE_STARVED_PER_SEC] =
+		PROP("PolicyEngageStarvedPerSec", "policy-engage-starved-per-sec", U64),
+	[ZCRXCTL_PROP_POLICY_CLEAR_STARVED_PER_SEC] =
+		PROP("PolicyClearStarvedPerSec", "policy-clear-starved-per-sec", U64),
+	[ZCRXCTL_PROP_POLICY_LOW_WATERMARK] =
+		PROP("PolicyLowWatermark", "policy-low-watermark", U32),
+	[ZCRXCTL_PROP_POLICY_MIN_DWELL_MS] =
+		PROP("PolicyMinDwellMs", "policy-min-dwell-ms", U64),
+	[ZCRXCTL_PROP_POLICY_WINDOW_MS] = PROP("PolicyWindowMs", "policy-window-ms", U64),
 };
 
 /* ---- the print calls -------------------------------------------------- */
@@ -584,6 +597,18 @@ static void print_binding_settings(struct zcrxctl_output *out,
 	/* An empty Owner is no owner: not shown. */
 	if (b->present[ZCRXCTL_PROP_OWNER] && b->value[ZCRXCTL_PROP_OWNER].s[0])
 		PRINT_STR(out, b, ZCRXCTL_PROP_OWNER, " owner %s");
+	/* The policy in effect: zcrxd.conf's with the binding's overrides. */
+	if (has_any(b, ZCRXCTL_PROP_POLICY_DEFAULT_FALLBACK, ZCRXCTL_PROP_POLICY_WINDOW_MS))
+		print_text(out, "%s policy", separator);
+	PRINT_STR(out, b, ZCRXCTL_PROP_POLICY_DEFAULT_FALLBACK, " default-fallback %s");
+	PRINT_STR(out, b, ZCRXCTL_PROP_POLICY_STARVED_FALLBACK, " starved-fallback %s");
+	PRINT_U64(out, b, ZCRXCTL_PROP_POLICY_ENGAGE_STARVED_PER_SEC,
+		  " engage-starved-per-sec %" PRIu64);
+	PRINT_U64(out, b, ZCRXCTL_PROP_POLICY_CLEAR_STARVED_PER_SEC,
+		  " clear-starved-per-sec %" PRIu64);
+	PRINT_U32(out, b, ZCRXCTL_PROP_POLICY_LOW_WATERMARK, " low-watermark %u");
+	PRINT_U64(out, b, ZCRXCTL_PROP_POLICY_MIN_DWELL_MS, " min-dwell-ms %" PRIu64);
+	PRINT_U64(out, b, ZCRXCTL_PROP_POLICY_WINDOW_MS, " window-ms %" PRIu64);
 }
 
 static void print_binding_stats(struct zcrxctl_output *out,

@@ -117,6 +117,13 @@ enum zcrxctl_prop {
 	ZCRXCTL_PROP_COPY_SHARE,
 	ZCRXCTL_PROP_DROP_SHARE,
 	ZCRXCTL_PROP_OWNER,
+	ZCRXCTL_PROP_POLICY_DEFAULT_FALLBACK,
+	ZCRXCTL_PROP_POLICY_STARVED_FALLBACK,
+	ZCRXCTL_PROP_POLICY_ENGAGE_STARVED_PER_SEC,
+	ZCRXCTL_PROP_POLICY_CLEAR_STARVED_PER_SEC,
+	ZCRXCTL_PROP_POLICY_LOW_WATERMARK,
+	ZCRXCTL_PROP_POLICY_MIN_DWELL_MS,
+	ZCRXCTL_PROP_POLICY_WINDOW_MS,
 	ZCRXCTL_PROP_COUNT
 };
 
@@ -148,7 +155,7 @@ int zcrxctl_binding_set_string(struct zcrxctl_binding *binding,
 void zcrxctl_binding_clear(struct zcrxctl_binding *binding);
 
 enum zcrxctl_binding_view {
-	ZCRXCTL_VIEW_SHOW,		/* a block: devices, mode, policy */
+	ZCRXCTL_VIEW_SHOW,		/* a block: devices, mode, the policy in effect */
 	ZCRXCTL_VIEW_STATS,		/* a block: counters and rates */
 };
 

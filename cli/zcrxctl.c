@@ -195,26 +195,6 @@ static int get_binding(struct zcrxctl *ctx, const char *path,
 	return 0;
 }
 
-static int list_binding_paths(struct zcrxctl *ctx, char ***ret_paths)
-{
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	char **paths = NULL;
-	int r;
-
-	r = sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
-			       ZCRXCTL_MANAGER_INTERFACE, "ListBindings",
-			       &ctx->error, &reply, "");
-	if (r < 0)
-		return r;
-	/* sd-bus reads an "ao" as a NULL-terminated strv, NULL when empty. */
-	r = sd_bus_message_read_strv(reply, &paths);
-	if (r < 0)
-		return sd_bus_error_set_errnof(&ctx->error, r,
-					       "unexpected reply from zcrxd to ListBindings: %m");
-	*ret_paths = paths;
-	return 0;
-}
-
 static void strv_free(char **strv)
 {
 	for (char **s = strv; s && *s; s++)
@@ -227,11 +207,101 @@ static void strv_freep(char ***strv)
 	strv_free(*strv);
 }
 
-/* A binding that went away between ListBindings and GetAll is skipped. */
-static bool binding_vanished(const sd_bus_error *error)
+/*
+ * Reads an object's a{sa{sv}}, its interfaces and their properties (in
+ * InterfacesAdded and GetManagedObjects); *ret_found: it has a Binding.
+ */
+static int read_binding_interfaces(sd_bus_message *m, struct zcrxctl_binding *b,
+				   bool *ret_found)
 {
-	return sd_bus_error_has_names(error, SD_BUS_ERROR_UNKNOWN_OBJECT,
-				      SD_BUS_ERROR_UNKNOWN_INTERFACE);
+	const char *interface;
+	int r;
+
+	*ret_found = false;
+	r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
+		r = sd_bus_message_read_basic(m, 's', &interface);
+		if (r < 0)
+			return r;
+		if (!strcmp(interface, ZCRXCTL_BINDING_INTERFACE)) {
+			*ret_found = true;
+			r = read_binding_properties(m, b);
+		} else {
+			r = sd_bus_message_skip(m, "a{sv}");
+		}
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+/* The Binding interface of one object of GetManagedObjects, if it has it. */
+static int read_managed_object(sd_bus_message *m, struct binding_list *list)
+{
+	struct zcrxctl_binding *b = &list->items[list->n];
+	const char *path;
+	bool found;
+	int r;
+
+	r = sd_bus_message_read_basic(m, 'o', &path);
+	if (r < 0)
+		return r;
+	r = read_binding_interfaces(m, b, &found);
+	if (r < 0)
+		return r;
+	if (found) {
+		fill_id_from_path(b, path);
+		list->n++;
+	}
+	return 0;
+}
+
+/* Every binding, in one GetManagedObjects call: one consistent picture. */
+static int list_bindings(struct zcrxctl *ctx, struct binding_list *list)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	size_t capacity = 0;
+	int r;
+
+	r = sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
+			       OBJECT_MANAGER_INTERFACE, "GetManagedObjects",
+			       &ctx->error, &reply, "");
+	if (r < 0)
+		return r;
+	r = sd_bus_message_enter_container(reply, 'a', "{oa{sa{sv}}}");
+	while (r >= 0) {
+		if (list->n == capacity) {
+			struct zcrxctl_binding *items;
+
+			capacity = capacity ? 2 * capacity : 8;
+			items = reallocarray(list->items, capacity, sizeof(*items));
+			if (!items)
+				return -ENOMEM;
+			list->items = items;
+			memset(items + list->n, 0, (capacity - list->n) * sizeof(*items));
+		}
+		r = sd_bus_message_enter_container(reply, 'e', "oa{sa{sv}}");
+		if (r <= 0)
+			break;
+		r = read_managed_object(reply, list);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+	}
+	if (r < 0) {
+		/* What a half-read binding holds is not the list's yet. */
+		if (list->n < capacity)
+			zcrxctl_binding_clear(&list->items[list->n]);
+		return sd_bus_error_set_errnof(&ctx->error, r,
+					       "unexpected reply from zcrxd to GetManagedObjects: %m");
+	}
+	return 0;
 }
 
 static int compare_binding_ids(const void *a, const void *b)
@@ -245,8 +315,6 @@ static int compare_binding_ids(const void *a, const void *b)
 /* The binding the command names, or all of them sorted by id. */
 static int get_bindings(struct zcrxctl *ctx, struct binding_list *list)
 {
-	_cleanup_(strv_freep) char **paths = NULL;
-	size_t n_paths = 0;
 	int r;
 
 	if (ctx->cmd->has_binding) {
@@ -257,29 +325,9 @@ static int get_bindings(struct zcrxctl *ctx, struct binding_list *list)
 		return get_binding(ctx, ctx->cmd->binding_path, &list->items[0],
 				   &ctx->error);
 	}
-
-	r = list_binding_paths(ctx, &paths);
+	r = list_bindings(ctx, list);
 	if (r < 0)
 		return r;
-	while (paths && paths[n_paths])
-		n_paths++;
-	list->items = calloc(n_paths ?: 1, sizeof(*list->items));
-	if (!list->items)
-		return -ENOMEM;
-
-	for (size_t i = 0; i < n_paths; i++) {
-		_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-		struct zcrxctl_binding *b = &list->items[list->n];
-
-		r = get_binding(ctx, paths[i], b, &error);
-		if (r < 0 && binding_vanished(&error)) {
-			zcrxctl_binding_clear(b);
-			continue;
-		}
-		list->n++;	/* cleared with the list, even half read */
-		if (r < 0)
-			return sd_bus_error_move(&ctx->error, &error);
-	}
 	qsort(list->items, list->n, sizeof(*list->items), compare_binding_ids);
 	return 0;
 }
@@ -413,6 +461,52 @@ static int cmd_unbind(struct zcrxctl *ctx)
 				  &ctx->error, NULL, "o", ctx->cmd->binding_path);
 }
 
+static int append_set_options(sd_bus_message *m, const struct zcrxctl_set_args *set)
+{
+	int r;
+
+	r = sd_bus_message_open_container(m, 'a', "{sv}");
+	if (r >= 0 && set->fallback)
+		r = sd_bus_message_append(m, "{sv}", "fallback", "s", set->fallback);
+	if (r >= 0 && set->has_low_watermark)
+		r = sd_bus_message_append(m, "{sv}", "low-watermark", "u", set->low_watermark);
+	if (r >= 0 && set->has_unbind_on_vhost_gone)
+		r = sd_bus_message_append(m, "{sv}", "unbind-on-vhost-gone", "b",
+					  (int)set->unbind_on_vhost_gone);
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	return r;
+}
+
+/* Binding.Set, then the binding as it is now. */
+static int cmd_set(struct zcrxctl *ctx)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+	_cleanup_(zcrxctl_binding_clearp) struct zcrxctl_binding binding = { 0 };
+	_cleanup_(sd_bus_error_free) sd_bus_error read_error = SD_BUS_ERROR_NULL;
+	const char *path = ctx->cmd->binding_path;
+	int r;
+
+	r = sd_bus_message_new_method_call(ctx->bus, &call, ZCRXCTL_BUS_NAME, path,
+					   ZCRXCTL_BINDING_INTERFACE, "Set");
+	if (r >= 0)
+		r = append_set_options(call, &ctx->cmd->set);
+	if (r < 0)
+		return r;
+	r = sd_bus_call(ctx->bus, call, 0, &ctx->error, NULL);
+	if (r < 0)
+		return r;
+	/* Set is done: failing to read the binding back is no refusal. */
+	r = get_binding(ctx, path, &binding, &read_error);
+	if (r < 0) {
+		fprintf(stderr, "zcrxctl: warning: set, but reading %s back failed: %s\n",
+			path, read_error.message ?: read_error.name);
+		return 0;
+	}
+	zcrxctl_print_binding(&ctx->out, &binding, ZCRXCTL_VIEW_SHOW);
+	return 0;
+}
+
 static int cmd_reload(struct zcrxctl *ctx)
 {
 	return sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
@@ -499,38 +593,6 @@ static int on_state_changed(sd_bus_message *m, void *userdata,
 	return event_written(mon);
 }
 
-/* Reads InterfacesAdded's a{sa{sv}}; *ret_found: it has a Binding. */
-static int read_added_binding(sd_bus_message *m, struct zcrxctl_binding *b,
-			      bool *ret_found)
-{
-	const char *interface;
-	int r;
-
-	*ret_found = false;
-	r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
-	if (r < 0)
-		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
-		r = sd_bus_message_read_basic(m, 's', &interface);
-		if (r < 0)
-			return r;
-		if (!strcmp(interface, ZCRXCTL_BINDING_INTERFACE)) {
-			*ret_found = true;
-			r = read_binding_properties(m, b);
-		} else {
-			r = sd_bus_message_skip(m, "a{sv}");
-		}
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	return sd_bus_message_exit_container(m);
-}
-
 static int on_interfaces_added(sd_bus_message *m, void *userdata,
 			       sd_bus_error *ret_error)
 {
@@ -544,7 +606,7 @@ static int on_interfaces_added(sd_bus_message *m, void *userdata,
 	(void)ret_error;
 	r = sd_bus_message_read_basic(m, 'o', &path);
 	if (r >= 0)
-		r = read_added_binding(m, &binding, &is_binding);
+		r = read_binding_interfaces(m, &binding, &is_binding);
 	if (r < 0)
 		return warn_skipped(m, "%s", strerror(-r));
 	if (!is_binding)
@@ -686,6 +748,8 @@ static int run_command(struct zcrxctl *ctx)
 		return cmd_monitor(ctx);
 	case ZCRXCTL_COMMAND_RELOAD:
 		return cmd_reload(ctx);
+	case ZCRXCTL_COMMAND_SET:
+		return cmd_set(ctx);
 	case ZCRXCTL_COMMAND_NONE:
 		break;
 	}

@@ -14,6 +14,7 @@
 #include "accounting.h"
 #include "bindings.h"
 #include "links.h"
+#include "rcvbuf.h"
 #include "state-file.h"
 
 /* A refused bind of a wanted binding is tried again after this long
@@ -53,6 +54,8 @@ struct zcrxd_bindings {
 	bool family_missing_logged;
 	char *sample_problem;			/* last one logged */
 	struct zcrx_ended ended;		/* owned bindings that ended lately */
+	int receive_buffer_bytes;		/* of the event and link sockets */
+	bool state_kept;	/* the state file could not be read: never overwrite it */
 };
 
 /* ---- logging, errors ---- */
@@ -584,8 +587,14 @@ static int state_save(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
 	}
 	if (extra)
 		array[n++] = *extra;
-	r = zcrx_state_save(t->state_dir, array, n);
+	r = t->state_kept ? -ENOTRECOVERABLE : zcrx_state_save(t->state_dir, array, n, NULL);
 	free(array);
+	if (r > 0) {
+		zcrxd_log(LOG_WARNING, "saved %s/%s, but cannot sync its directory: %s; the "
+			  "change may not survive a power cut", t->state_dir, ZCRX_STATE_FILE,
+			  strerror(r));
+		r = 0;
+	}
 	return r;
 }
 
@@ -607,10 +616,31 @@ void zcrxd_bindings_load_state(struct zcrxd_bindings *t)
 	int r;
 
 	r = zcrx_state_load(t->state_dir, &array, &n, &error);
+	if (r == -EINVAL || r == -EFBIG) {
+		char *aside = NULL;
+		int m = zcrx_state_move_aside(t->state_dir, time(NULL), &aside);
+
+		if (m < 0) {
+			t->state_kept = true;
+			zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; it cannot "
+				  "be moved aside (%s), so runtime bindings are not saved",
+				  t->state_dir, ZCRX_STATE_FILE, error ? error : strerror(-r),
+				  strerror(-m));
+		} else {
+			zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; the file "
+				  "is kept as %s/%s", t->state_dir, ZCRX_STATE_FILE,
+				  error ? error : strerror(-r), t->state_dir, aside);
+		}
+		free(aside);
+		free(error);
+		return;
+	}
 	if (r < 0) {
-		zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; "
-			  "the file is replaced at the next change",
-			  t->state_dir, ZCRX_STATE_FILE, error ? error : strerror(-r));
+		/* A newer zcrxd's file, or one we cannot read now: leave it. */
+		t->state_kept = true;
+		zcrxd_log(LOG_ERR, "ignoring the runtime bindings of %s/%s: %s; the file is left "
+			  "as it is and runtime bindings are not saved", t->state_dir,
+			  ZCRX_STATE_FILE, error ? error : strerror(-r));
 		free(error);
 		return;
 	}
@@ -753,55 +783,117 @@ static void binding_sample(struct zcrxd_bindings *t, struct zcrxd_binding *b, ui
 }
 
 /*
- * The kernel binding @b is gone (@reason: ZCRX_UNBIND_REASON_*, 0 if not
- * known): log it, decide what becomes of what wanted it, drop it.
+ * Why @b ended when its unbound event was lost (the event socket
+ * overflowed): the devices tell.  The kernel ends a binding for four
+ * reasons; nic-gone and macvtap-gone take a device with them, request
+ * and vhost-gone leave both.  Read after the link cache has caught up
+ * (the kernel sends a device's RTM_DELLINK before the dump that no
+ * longer has the binding can be answered: both take RTNL).
+ * Returns ZCRX_UNBIND_REASON_NIC_GONE or _MACVTAP_GONE, or 0: it was
+ * ended on purpose (an unbind request, or its guest went).
+ */
+static uint32_t lost_event_reason(const struct zcrxd_bindings *t, const struct zcrxd_binding *b)
+{
+	int nic = info_value(b, ZCRX_A_BINDING_IFINDEX);
+	int macvtap = info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
+	struct zcrx_link link;
+	int lower = 0;
+
+	if (zcrx_links_lookup(t->links, nic, &link) < 0)
+		return ZCRX_UNBIND_REASON_NIC_GONE;
+	if (zcrx_links_macvtap_lower(t->links, macvtap, &lower) != 1 || lower != nic)
+		return ZCRX_UNBIND_REASON_MACVTAP_GONE;
+	return 0;
+}
+
+/*
+ * Stop making what @w wants: a declared one until the next reload, a
+ * runtime one for good (state file included).
+ */
+static void wanted_retire(struct zcrxd_bindings *t, struct zcrxd_wanted *w)
+{
+	if (w->origin == ZCRXD_ORIGIN_CONFIG) {
+		w->suppressed = true;
+		return;
+	}
+	wanted_drop(t, &t->runtime_wanted, w);
+	state_save_logged(t);
+}
+
+/*
+ * @w's binding ended on purpose (@why): someone unbound it outside zcrxd,
+ * or it was made to end with its guest.  Binding it again now would undo
+ * that: a declared one waits for the next reload, a runtime one is
+ * forgotten (state file included).
+ */
+static void wanted_ended_on_purpose(struct zcrxd_bindings *t, struct zcrxd_wanted *w,
+				    const char *desc, const char *why)
+{
+	char wdesc[WANTED_DESC_MAX];
+
+	wanted_describe(t, w, wdesc, sizeof(wdesc));
+	if (w->origin == ZCRXD_ORIGIN_CONFIG)
+		zcrxd_log(LOG_NOTICE, "%s %s; %s is bound again at the next reload or restart",
+			  desc, why, wdesc);
+	else
+		zcrxd_log(LOG_NOTICE, "%s %s; forgetting %s", desc, why, wdesc);
+	wanted_retire(t, w);
+}
+
+/*
+ * The kernel binding @b is gone (@reason: ZCRX_UNBIND_REASON_*, 0 when
+ * its event was lost): log it, decide what becomes of what wanted it,
+ * drop it.
  */
 static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint32_t reason)
 {
-	const char *why = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
 	struct zcrxd_wanted *w = b->wanted;
-	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX];
+	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX], why[160];
+	const char *name;
 
 	binding_describe(b, desc, sizeof(desc));
-	b->end_reason = why ? why : "unknown";
+	if (reason) {
+		name = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
+		snprintf(why, sizeof(why), "%s", name ? name : "unknown reason");
+	} else {
+		reason = lost_event_reason(t, b);
+		name = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
+		if (reason)
+			snprintf(why, sizeof(why), "event lost: %s, its device is gone", name);
+		else
+			snprintf(why, sizeof(why), "event lost: its devices are still there, so "
+				 "it was unbound on purpose, by request or vhost-gone");
+	}
+	/* BindingRemoved's reason: the kernel's, or the one the devices
+	 * tell when its event was lost; "unknown" when they cannot tell. */
+	b->end_reason = name ? name : "unknown";
 	if (!w) {
-		zcrxd_log(LOG_INFO, "%s unbound by the kernel (%s)", desc,
-			  why ? why : "event lost, gone from the dump");
+		zcrxd_log(LOG_INFO, "%s unbound by the kernel (%s)", desc, why);
 		binding_remove(t, b);
 		return;
 	}
-	wanted_describe(t, w, wdesc, sizeof(wdesc));
-	if (reason == ZCRX_UNBIND_REASON_REQUEST) {
+	switch (reason) {
+	case 0:
+		snprintf(wdesc, sizeof(wdesc), "unbound (%s)", why);
+		wanted_ended_on_purpose(t, w, desc, wdesc);
+		break;
+	case ZCRX_UNBIND_REASON_REQUEST:
 		/* Someone unbound it outside zcrxd: respect that. */
-		if (w->origin == ZCRXD_ORIGIN_CONFIG) {
-			w->suppressed = true;
-			zcrxd_log(LOG_NOTICE, "%s unbound outside zcrxd; %s is not bound again "
-				  "until the next reload", desc, wdesc);
-		} else {
-			zcrxd_log(LOG_NOTICE, "%s unbound outside zcrxd; forgetting %s", desc,
-				  wdesc);
-			wanted_drop(t, &t->runtime_wanted, w);
-			state_save_logged(t);
-		}
-	} else if (reason == ZCRX_UNBIND_REASON_VHOST_GONE) {
+		wanted_ended_on_purpose(t, w, desc, "unbound outside zcrxd (request)");
+		break;
+	case ZCRX_UNBIND_REASON_VHOST_GONE:
 		/* It was made to end with its guest: binding it again now
 		 * would serve nobody. */
-		if (w->origin == ZCRXD_ORIGIN_CONFIG) {
-			w->suppressed = true;
-			zcrxd_log(LOG_NOTICE, "%s ended with its guest (vhost-gone); %s is bound "
-				  "again at the next reload or restart", desc, wdesc);
-		} else {
-			zcrxd_log(LOG_NOTICE, "%s ended with its guest (vhost-gone); forgetting %s",
-				  desc, wdesc);
-			wanted_drop(t, &t->runtime_wanted, w);
-			state_save_logged(t);
-		}
-	} else {
+		wanted_ended_on_purpose(t, w, desc, "ended with its guest (vhost-gone)");
+		break;
+	default:
 		zcrxd_log(LOG_NOTICE, "%s unbound by the kernel (%s); %s is bound again "
-			  "when its devices allow", desc, why ? why : "event lost", wdesc);
+			  "when its devices allow", desc, why,
+			  wanted_describe(t, w, wdesc, sizeof(wdesc)));
 		free(w->last_problem);
 		w->last_problem = NULL;
 		w->retry_after_ns = now_ns(t) + RETRY_GONE_NS;
+		break;
 	}
 	binding_remove(t, b);
 }
@@ -861,6 +953,7 @@ static int forget_missing(struct zcrxd_bindings *t, const uint32_t *dump_ids, si
 	struct zcrxd_binding *b;
 	uint32_t *missing;
 	size_t n_missing = 0;
+	int r;
 
 	TAILQ_FOREACH(b, &t->bindings, link)
 		if (!bsearch(&b->id, dump_ids, n, sizeof(*dump_ids), u32_cmp))
@@ -874,8 +967,13 @@ static int forget_missing(struct zcrxd_bindings *t, const uint32_t *dump_ids, si
 	TAILQ_FOREACH(b, &t->bindings, link)
 		if (!bsearch(&b->id, dump_ids, n, sizeof(*dump_ids), u32_cmp))
 			missing[n_missing++] = b->id;
-	/* Lost events need no catch-up here: this is the catch-up. */
-	drain_events(t);
+	/* Lost events need no other catch-up: this is the catch-up. */
+	if (drain_events(t))
+		zcrxd_log(LOG_WARNING, "zcrx events were lost; this dump catches up");
+	/* A lost event's reason is read from the devices: catch up with them. */
+	r = zcrx_links_process(t->links);
+	if (r < 0 && r != -EAGAIN)
+		zcrxd_log(LOG_WARNING, "cannot read link changes: %s", strerror(-r));
 	for (size_t i = 0; i < n_missing; i++) {
 		b = zcrxd_bindings_find(t, missing[i]);
 		if (b)
@@ -937,6 +1035,46 @@ static int sync_from_dump(struct zcrxd_bindings *t)
 
 /* ---- reconciliation ---- */
 
+/* @w is now bound to these devices: it follows them from here on. */
+static void wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex)
+{
+	w->bound_nic_ifindex = nic_ifindex;
+	w->bound_macvtap_ifindex = macvtap_ifindex;
+}
+
+/*
+ * Whether the devices @w names now are those it was bound to: the same
+ * ifindexes, and the macvtap still on that NIC.  Never bound: any are.
+ */
+static bool wanted_same_devices(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				int nic, int macvtap)
+{
+	int lower = 0;
+
+	if (!w->bound_macvtap_ifindex)
+		return true;
+	return nic == w->bound_nic_ifindex && macvtap == w->bound_macvtap_ifindex &&
+	       zcrx_links_macvtap_lower(t->links, macvtap, &lower) == 1 && lower == nic;
+}
+
+/*
+ * @w's names belong to other devices now (a guest's macvtap went and
+ * another was made under its name): the queue was for the old one.
+ */
+static void wanted_devices_replaced(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int nic,
+				    int macvtap)
+{
+	char desc[WANTED_DESC_MAX];
+
+	zcrxd_log(LOG_NOTICE, "%s: %s and %s are now ifindex %d and %d, not the devices it was "
+		  "bound to (%d and %d), maybe another guest's; %s",
+		  wanted_describe(t, w, desc, sizeof(desc)), w->conf.nic, w->conf.macvtap, nic,
+		  macvtap, w->bound_nic_ifindex, w->bound_macvtap_ifindex,
+		  w->origin == ZCRXD_ORIGIN_CONFIG ?
+		  "not bound to them until the next reload or restart" : "forgetting it");
+	wanted_retire(t, w);
+}
+
 static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, struct zcrxd_wanted *w)
 {
 	bool was_kernel = b->origin == ZCRXD_ORIGIN_KERNEL;
@@ -946,6 +1084,8 @@ static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, str
 	b->origin = w->origin;
 	b->wanted = w;
 	b->overrides = w->conf;
+	wanted_bound_to(w, info_value(b, ZCRX_A_BINDING_IFINDEX),
+			info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX));
 	binding_update_params(b, was_kernel);
 	free(w->last_problem);
 	w->last_problem = NULL;
@@ -992,6 +1132,7 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 	}
 	free(w->last_problem);
 	w->last_problem = NULL;
+	wanted_bound_to(w, nic_ifindex, macvtap_ifindex);
 	b = binding_add(t, &info, w->origin, w, &w->conf);
 	if (!b) {
 		zcrxd_log(LOG_ERR, "out of memory: binding %" PRIu32 " made but not tracked", id);
@@ -1019,6 +1160,10 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.macvtap);
 		return;
 	}
+	if (!wanted_same_devices(t, w, nic, macvtap)) {
+		wanted_devices_replaced(t, w, nic, macvtap);
+		return;
+	}
 	b = find_tuple(t, nic, w->conf.queue, macvtap);
 	if (b && b->wanted) {
 		/* Declared by zcrxd.conf and kept in the state file too. */
@@ -1042,7 +1187,7 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 static void reconcile(struct zcrxd_bindings *t, bool reload)
 {
 	struct zcrxd_binding *b, *next;
-	struct zcrxd_wanted *w;
+	struct zcrxd_wanted *w, *w_next;
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
 	uint64_t now = now_ns(t);
 	int r;
@@ -1051,8 +1196,11 @@ static void reconcile(struct zcrxd_bindings *t, bool reload)
 		return;
 	TAILQ_FOREACH(w, &t->config_wanted, link)
 		reconcile_one(t, w, now);
-	TAILQ_FOREACH(w, &t->runtime_wanted, link)
+	/* A runtime one may be forgotten on the way. */
+	for (w = TAILQ_FIRST(&t->runtime_wanted); w; w = w_next) {
+		w_next = TAILQ_NEXT(w, link);
 		reconcile_one(t, w, now);
+	}
 	if (!reload)
 		return;
 	for (b = TAILQ_FIRST(&t->bindings); b; b = next) {
@@ -1221,6 +1369,10 @@ static int open_family(struct zcrxd_bindings *t, const char **ret_step)
 	r = zcrx_nl_open_events(nl, &events);
 	if (r < 0)
 		goto fail;
+	r = zcrx_nl_set_receive_buffer(events, t->receive_buffer_bytes);
+	if (r < 0)
+		zcrxd_log(LOG_WARNING, "cannot set the zcrx event socket's receive buffer to %d "
+			  "bytes: %s", t->receive_buffer_bytes, strerror(-r));
 	*ret_step = "watch the zcrx events";
 	r = sd_event_add_io(t->event, &t->events_source, zcrx_nl_fd(events), EPOLLIN, on_events, t);
 	if (r < 0)
@@ -1294,6 +1446,7 @@ int zcrxd_bindings_new(struct zcrxd_bindings **ret, sd_event *event, const char 
 		return -ENOMEM;
 	t->event = sd_event_ref(event);
 	zcrx_policy_params_default(&t->builtin_policy);
+	t->receive_buffer_bytes = ZCRX_NETLINK_RCVBUF_DEFAULT;
 	t->state_dir = strdup(state_dir);
 	if (!t->state_dir) {
 		zcrxd_bindings_free(t);
@@ -1318,6 +1471,11 @@ void *zcrxd_bindings_ops_userdata(const struct zcrxd_bindings *t)
 	return t->userdata;
 }
 
+void zcrxd_bindings_set_receive_buffer(struct zcrxd_bindings *t, int bytes)
+{
+	t->receive_buffer_bytes = bytes;
+}
+
 int zcrxd_bindings_start(struct zcrxd_bindings *t, const char **ret_step)
 {
 	int r;
@@ -1326,6 +1484,10 @@ int zcrxd_bindings_start(struct zcrxd_bindings *t, const char **ret_step)
 	r = zcrx_links_open(&t->links, on_link_change, t);
 	if (r < 0)
 		return r;
+	r = zcrx_links_set_receive_buffer(t->links, t->receive_buffer_bytes);
+	if (r < 0)
+		zcrxd_log(LOG_WARNING, "cannot set the link socket's receive buffer to %d bytes: "
+			  "%s", t->receive_buffer_bytes, strerror(-r));
 	*ret_step = "watch the network links";
 	r = sd_event_add_io(t->event, &t->links_source, zcrx_links_fd(t->links), EPOLLIN,
 			    on_links, t);
@@ -1626,8 +1788,10 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 			wanted_drop(t, &t->runtime_wanted, rw);
 		}
 		w = wanted_new(&conf, ZCRXD_ORIGIN_RUNTIME, 0);
-		if (w)
+		if (w) {
+			wanted_bound_to(w, nic, macvtap);
 			TAILQ_INSERT_TAIL(&t->runtime_wanted, w, link);
+		}
 	}
 
 	if (zcrx_nl_get(t->nl, id, &info) < 0) {

@@ -19,7 +19,14 @@
  * nobody declared stay untouched and visible with origin "kernel".
  * A wanted binding the kernel ended with its guest (vhost-gone) is not
  * made again: a runtime one is forgotten, a declared one waits for the
- * next reload or restart.
+ * next reload or restart.  So is one ended by an unbind request made
+ * outside zcrxd.  When its unbound event was lost (the event socket
+ * overflowed), the devices tell which: both still there means it was
+ * ended on purpose (request or vhost-gone).
+ * A wanted binding follows the devices it was bound to, not their names:
+ * a macvtap made again under the same name (by another guest, maybe) is
+ * another device, and does not inherit the queue (a runtime binding is
+ * forgotten, a declared one waits for the next reload).
  * A wanted binding whose devices are absent waits for them (link
  * changes trigger a new attempt).
  *
@@ -48,6 +55,7 @@
 
 #include <systemd/sd-event.h>
 
+#include "common/zcrx-limits.h"
 #include "ended.h"
 #include "owner.h"
 #include "policy.h"
@@ -61,8 +69,6 @@
 /* The prefix, "/", up to 10 digits and the NUL. */
 #define ZCRXD_BINDING_PATH_MAX (sizeof(ZCRXD_BINDING_PATH_PREFIX) + 12)
 
-#define ZCRXD_QUEUE_MAX 65535
-#define ZCRXD_LOW_WATERMARK_MAX 65535
 
 /* printf-like, one line to stderr with an sd-daemon "<N>" prefix. */
 void zcrxd_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -112,6 +118,10 @@ struct zcrxd_wanted {
 	bool dropping;		/* runtime: being replaced (state file update) */
 	char *last_problem;	/* last reason it is not bound, logged once */
 	uint64_t retry_after_ns;	/* after a refused bind */
+	/* The devices it was last bound to (0: not yet): it follows them,
+	 * not their names, so it is bound again only to these. */
+	int bound_nic_ifindex;
+	int bound_macvtap_ifindex;
 };
 
 /*
@@ -229,6 +239,8 @@ void zcrxd_bindings_set_ops(struct zcrxd_bindings *table, const struct zcrxd_bin
 			    void *userdata);
 /* The userdata given with the ops. */
 void *zcrxd_bindings_ops_userdata(const struct zcrxd_bindings *table);
+/* Receive buffer of the event and link sockets, before _start(). */
+void zcrxd_bindings_set_receive_buffer(struct zcrxd_bindings *table, int bytes);
 
 /*
  * Link cache, then the family (absent: logged, retried each sample).

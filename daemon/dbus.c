@@ -357,9 +357,9 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 			r = read_option_value(m, key, "u", "an unsigned 32-bit integer", &u, error);
 			if (r < 0)
 				return r;
-			if (u > ZCRXD_LOW_WATERMARK_MAX)
+			if (u > ZCRX_LOW_WATERMARK_MAX)
 				return invalid_args(error, "options: \"low-watermark\" must be "
-						    "0..%u, not %" PRIu32, ZCRXD_LOW_WATERMARK_MAX, u);
+						    "0..%u, not %" PRIu32, ZCRX_LOW_WATERMARK_MAX, u);
 			o->has_low_watermark = true;
 			o->low_watermark = u;
 		} else if (!strcmp(key, "unbind-on-vhost-gone")) {
@@ -439,8 +439,8 @@ static int bind_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *
 		return r;
 	if (!strcmp(nic, macvtap))
 		return invalid_args(error, "macvtap: must differ from nic");
-	if (queue > ZCRXD_QUEUE_MAX)
-		return invalid_args(error, "queue: must be 0..%u, not %" PRIu32, ZCRXD_QUEUE_MAX,
+	if (queue > ZCRX_QUEUE_MAX)
+		return invalid_args(error, "queue: must be 0..%u, not %" PRIu32, ZCRX_QUEUE_MAX,
 				    queue);
 
 	snprintf(req.nic, sizeof(req.nic), "%s", nic);
@@ -807,6 +807,14 @@ static int get_static_string(sd_bus *bus, const char *path, const char *interfac
 #define LIVE_PROP(name, sig, getter, field) \
 	SD_BUS_PROPERTY(name, sig, getter, PROP_OFFSET(field), \
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
+/*
+ * Counters, gauges and rates move every sampling period on a busy
+ * binding: read when wanted, never announced (EmitsChangedSignal=false,
+ * as networkd's BitRates), or every binding would broadcast a
+ * PropertiesChanged each period.
+ */
+#define SAMPLED_PROP(name, sig, getter, field) \
+	SD_BUS_PROPERTY(name, sig, getter, PROP_OFFSET(field), 0)
 
 static const sd_bus_vtable binding_vtable[] = {
 	SD_BUS_VTABLE_START(0),
@@ -822,25 +830,25 @@ static const sd_bus_vtable binding_vtable[] = {
 	LIVE_PROP("State", "s", get_static_string, state),
 	LIVE_PROP("PolicyLevel", "s", get_static_string, policy_level),
 	LIVE_PROP("Origin", "s", get_static_string, origin),
-	LIVE_PROP("BuffersPosted", "t", get_u64, buffers_posted),
-	LIVE_PROP("BuffersFilled", "t", get_u64, buffers_filled),
-	LIVE_PROP("BuffersReturned", "t", get_u64, buffers_returned),
-	LIVE_PROP("BuffersInFlight", "t", get_u64, buffers_in_flight),
-	LIVE_PROP("RxZerocopyPackets", "t", get_u64, rx_zerocopy_packets),
-	LIVE_PROP("RxCopyPackets", "t", get_u64, rx_copy_packets),
-	LIVE_PROP("RxDroppedPackets", "t", get_u64, rx_dropped_packets),
-	LIVE_PROP("PinnedBytes", "t", get_u64, pinned_bytes),
+	SAMPLED_PROP("BuffersPosted", "t", get_u64, buffers_posted),
+	SAMPLED_PROP("BuffersFilled", "t", get_u64, buffers_filled),
+	SAMPLED_PROP("BuffersReturned", "t", get_u64, buffers_returned),
+	SAMPLED_PROP("BuffersInFlight", "t", get_u64, buffers_in_flight),
+	SAMPLED_PROP("RxZerocopyPackets", "t", get_u64, rx_zerocopy_packets),
+	SAMPLED_PROP("RxCopyPackets", "t", get_u64, rx_copy_packets),
+	SAMPLED_PROP("RxDroppedPackets", "t", get_u64, rx_dropped_packets),
+	SAMPLED_PROP("PinnedBytes", "t", get_u64, pinned_bytes),
 	LIVE_PROP("Copybreak", "u", get_u32, copybreak),
-	LIVE_PROP("RxCopybreakPackets", "t", get_u64, rx_copybreak_packets),
-	LIVE_PROP("RxZerocopyBytes", "t", get_u64, rx_zerocopy_bytes),
-	LIVE_PROP("RxCopiedBytes", "t", get_u64, rx_copied_bytes),
-	LIVE_PROP("PostedPerSec", "d", get_double, posted_per_sec),
-	LIVE_PROP("FilledPerSec", "d", get_double, filled_per_sec),
-	LIVE_PROP("ReturnedPerSec", "d", get_double, returned_per_sec),
-	LIVE_PROP("StarvedPerSec", "d", get_double, starved_per_sec),
-	LIVE_PROP("ZerocopyShare", "d", get_double, zerocopy_share),
-	LIVE_PROP("CopyShare", "d", get_double, copy_share),
-	LIVE_PROP("DropShare", "d", get_double, drop_share),
+	SAMPLED_PROP("RxCopybreakPackets", "t", get_u64, rx_copybreak_packets),
+	SAMPLED_PROP("RxZerocopyBytes", "t", get_u64, rx_zerocopy_bytes),
+	SAMPLED_PROP("RxCopiedBytes", "t", get_u64, rx_copied_bytes),
+	SAMPLED_PROP("PostedPerSec", "d", get_double, posted_per_sec),
+	SAMPLED_PROP("FilledPerSec", "d", get_double, filled_per_sec),
+	SAMPLED_PROP("ReturnedPerSec", "d", get_double, returned_per_sec),
+	SAMPLED_PROP("StarvedPerSec", "d", get_double, starved_per_sec),
+	SAMPLED_PROP("ZerocopyShare", "d", get_double, zerocopy_share),
+	SAMPLED_PROP("CopyShare", "d", get_double, copy_share),
+	SAMPLED_PROP("DropShare", "d", get_double, drop_share),
 	LIVE_PROP("PolicyDefaultFallback", "s", get_static_string, policy_default_fallback),
 	LIVE_PROP("PolicyStarvedFallback", "s", get_static_string, policy_starved_fallback),
 	LIVE_PROP("PolicyEngageStarvedPerSec", "t", get_u64, policy_engage_starved_per_sec),
@@ -859,10 +867,10 @@ static const sd_bus_vtable binding_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-/* The properties that emit PropertiesChanged, to compare with what was announced. */
+/* The properties that emit PropertiesChanged (LIVE_PROP), to compare with what was announced. */
 struct live_prop {
 	const char *name;
-	char kind;	/* 'u', 't', 'd', 'b' (a bool); 'n': char array; 's': static string */
+	char kind;	/* 'u', 't', 'b' (a bool); 'n': char array; 's': static string */
 	size_t offset;	/* in struct zcrxd_binding_props */
 };
 
@@ -877,25 +885,7 @@ static const struct live_prop live_props[] = {
 	LIVE("State", 's', state),
 	LIVE("PolicyLevel", 's', policy_level),
 	LIVE("Origin", 's', origin),
-	LIVE("BuffersPosted", 't', buffers_posted),
-	LIVE("BuffersFilled", 't', buffers_filled),
-	LIVE("BuffersReturned", 't', buffers_returned),
-	LIVE("BuffersInFlight", 't', buffers_in_flight),
-	LIVE("RxZerocopyPackets", 't', rx_zerocopy_packets),
-	LIVE("RxCopyPackets", 't', rx_copy_packets),
-	LIVE("RxDroppedPackets", 't', rx_dropped_packets),
-	LIVE("PinnedBytes", 't', pinned_bytes),
 	LIVE("Copybreak", 'u', copybreak),
-	LIVE("RxCopybreakPackets", 't', rx_copybreak_packets),
-	LIVE("RxZerocopyBytes", 't', rx_zerocopy_bytes),
-	LIVE("RxCopiedBytes", 't', rx_copied_bytes),
-	LIVE("PostedPerSec", 'd', posted_per_sec),
-	LIVE("FilledPerSec", 'd', filled_per_sec),
-	LIVE("ReturnedPerSec", 'd', returned_per_sec),
-	LIVE("StarvedPerSec", 'd', starved_per_sec),
-	LIVE("ZerocopyShare", 'd', zerocopy_share),
-	LIVE("CopyShare", 'd', copy_share),
-	LIVE("DropShare", 'd', drop_share),
 	LIVE("PolicyDefaultFallback", 's', policy_default_fallback),
 	LIVE("PolicyStarvedFallback", 's', policy_starved_fallback),
 	LIVE("PolicyEngageStarvedPerSec", 't', policy_engage_starved_per_sec),
@@ -918,8 +908,6 @@ static bool live_prop_differs(const struct live_prop *p, const struct zcrxd_bind
 		return memcmp(x, y, sizeof(uint32_t)) != 0;
 	case 't':
 		return memcmp(x, y, sizeof(uint64_t)) != 0;
-	case 'd':
-		return memcmp(x, y, sizeof(double)) != 0;
 	case 'b':
 		return *(const bool *)x != *(const bool *)y;
 	case 'n':

@@ -13,6 +13,7 @@
 #include <netlink/socket.h>
 
 #include "links.h"
+#include "rcvbuf.h"
 
 struct zcrx_links {
 	struct nl_cache_mngr *manager;	/* its socket follows RTNLGRP_LINK */
@@ -199,6 +200,18 @@ int zcrx_links_process(struct zcrx_links *links)
 			ret = 1;
 	}
 	return ret < 0 ? errno_from_libnl(ret) : ret;
+}
+
+/**
+ * zcrx_links_set_receive_buffer() - room for link changes not read yet
+ * @links: the cache
+ * @bytes: the receive buffer's size (see zcrx_socket_set_rcvbuf())
+ *
+ * Return: 0 or a negative errno.
+ */
+int zcrx_links_set_receive_buffer(struct zcrx_links *links, int bytes)
+{
+	return zcrx_socket_set_rcvbuf(nl_cache_mngr_get_fd(links->manager), bytes);
 }
 
 /* The link @ifindex, with a reference the caller drops; NULL if none. */

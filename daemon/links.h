@@ -46,6 +46,7 @@ int zcrx_links_open(struct zcrx_links **linksp, zcrx_link_change_cb on_change, v
 void zcrx_links_close(struct zcrx_links *links);
 int zcrx_links_fd(const struct zcrx_links *links);
 int zcrx_links_process(struct zcrx_links *links);
+int zcrx_links_set_receive_buffer(struct zcrx_links *links, int bytes);
 
 int zcrx_links_ifindex(const struct zcrx_links *links, const char *name);
 int zcrx_links_name(const struct zcrx_links *links, int ifindex, char *name, size_t size);

@@ -12,6 +12,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "rcvbuf.h"
 #include "zcrx-netlink.h"
 
 #define REQUEST_BUF_SIZE 1024
@@ -160,6 +161,22 @@ static void error_reset(struct zcrx_nl_error *error)
 	error->message[0] = '\0';
 	error->bad_attr = -1;
 	error->missing_attr = -1;
+}
+
+/**
+ * zcrx_nl_message_ok() - whether a whole message starts at @nlh
+ * @nlh: where the next message would start
+ * @len: bytes left in the buffer from @nlh
+ *
+ * mnl_nlmsg_ok() compares nlmsg_len as a signed int, so a length of 2 GiB
+ * or more passes it and the parsers would read far past the buffer.
+ *
+ * Return: true when the header and nlmsg_len bytes fit in @len.
+ */
+bool zcrx_nl_message_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
 }
 
 /* YNL "uint" (NLA_UINT): 4 bytes when the value fits, else 8; u8 settings. */
@@ -466,7 +483,7 @@ static int dispatch_replies(struct zcrx_nl *nl, size_t len, const struct nlmsghd
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
 	int left = len;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; zcrx_nl_message_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		/* Only ours: not a late answer to an earlier request. */
 		if (nlh->nlmsg_pid != nl->portid || nlh->nlmsg_seq != request->nlmsg_seq)
 			continue;
@@ -712,6 +729,18 @@ void zcrx_nl_close(struct zcrx_nl *nl)
 int zcrx_nl_fd(const struct zcrx_nl *nl)
 {
 	return mnl_socket_get_fd(nl->sock);
+}
+
+/**
+ * zcrx_nl_set_receive_buffer() - room for notifications not read yet
+ * @nl: a context, usually one from zcrx_nl_open_events()
+ * @bytes: the receive buffer's size (see zcrx_socket_set_rcvbuf())
+ *
+ * Return: 0 or a negative errno.
+ */
+int zcrx_nl_set_receive_buffer(struct zcrx_nl *nl, int bytes)
+{
+	return zcrx_socket_set_rcvbuf(mnl_socket_get_fd(nl->sock), bytes);
 }
 
 uint16_t zcrx_nl_family_id(const struct zcrx_nl *nl)

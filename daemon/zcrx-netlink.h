@@ -79,6 +79,7 @@ int zcrx_nl_open(struct zcrx_nl **nlp);
 int zcrx_nl_open_events(const struct zcrx_nl *requests, struct zcrx_nl **eventsp);
 void zcrx_nl_close(struct zcrx_nl *nl);
 int zcrx_nl_fd(const struct zcrx_nl *nl);
+int zcrx_nl_set_receive_buffer(struct zcrx_nl *nl, int bytes);
 uint16_t zcrx_nl_family_id(const struct zcrx_nl *nl);
 uint32_t zcrx_nl_events_group(const struct zcrx_nl *nl);
 
@@ -115,6 +116,7 @@ const char *zcrx_event_name(uint8_t cmd);
  * tested on hand-built messages.
  */
 
+bool zcrx_nl_message_ok(const struct nlmsghdr *nlh, int len);
 int zcrx_nl_parse_binding(const struct nlmsghdr *nlh, struct zcrx_binding_info *info);
 int zcrx_nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *request,
 		      struct zcrx_nl_error *error);

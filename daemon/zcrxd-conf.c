@@ -12,14 +12,13 @@
 
 #include <json-c/json.h>
 
+#include "common/zcrx-limits.h"
 #include "zcrxd-conf.h"
 
 _Static_assert(ZCRX_IFNAMSIZ == IFNAMSIZ, "ZCRX_IFNAMSIZ must be IFNAMSIZ");
 
 /* The schema nests three deep; much deeper is not a config at all. */
 #define JSON_MAX_DEPTH 16
-#define QUEUE_MAX 65535
-#define WATERMARK_MAX 65535
 #define PER_SEC_MAX UINT32_MAX
 #define DWELL_MS_MAX (24 * 3600 * 1000)
 #define WINDOW_MS_MAX (600 * 1000)
@@ -459,7 +458,7 @@ static int parse_policy(struct parse_ctx *ctx, struct json_object *obj,
 				     &p->clear_starved_per_sec);
 			has_clear = true;
 		} else if (!strcmp(key, "low-watermark")) {
-			r = get_uint(ctx, where, key, val, 0, WATERMARK_MAX, &v);
+			r = get_uint(ctx, where, key, val, 0, ZCRX_LOW_WATERMARK_MAX, &v);
 			p->low_watermark = (uint32_t)v;
 		} else if (!strcmp(key, "min-dwell-ms")) {
 			r = get_uint(ctx, where, key, val, 0, DWELL_MS_MAX, &v);
@@ -506,7 +505,7 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 			r = get_ifname(ctx, where, key, val, b->nic);
 			has_nic = true;
 		} else if (!strcmp(key, "queue")) {
-			r = get_uint(ctx, where, key, val, 0, QUEUE_MAX, &v);
+			r = get_uint(ctx, where, key, val, 0, ZCRX_QUEUE_MAX, &v);
 			b->queue = (uint32_t)v;
 			has_queue = true;
 		} else if (!strcmp(key, "macvtap")) {
@@ -519,7 +518,7 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 			r = get_fallback(ctx, where, key, val, &b->starved_fallback);
 			b->has_starved_fallback = true;
 		} else if (!strcmp(key, "low-watermark")) {
-			r = get_uint(ctx, where, key, val, 0, WATERMARK_MAX, &v);
+			r = get_uint(ctx, where, key, val, 0, ZCRX_LOW_WATERMARK_MAX, &v);
 			b->low_watermark = (uint32_t)v;
 			b->has_low_watermark = true;
 		} else if (!strcmp(key, "unbind-on-vhost-gone")) {
@@ -664,12 +663,40 @@ static int parse_bindings(struct parse_ctx *ctx, const char *key,
 	return 0;
 }
 
+/*
+ * The state file's "version", read before anything else: a newer zcrxd's
+ * file may hold what this one calls errors.  -EPROTONOSUPPORT for a
+ * version above ZCRX_STATE_VERSION.
+ */
+static int check_version(struct parse_ctx *ctx, struct json_object *root)
+{
+	struct json_object *val;
+	uint64_t version;
+	int r;
+
+	if (!json_object_object_get_ex(root, "version", &val))
+		return 0;
+	r = get_uint(ctx, NULL, "version", val, 1, UINT32_MAX, &version);
+	if (r < 0 || version <= ZCRX_STATE_VERSION)
+		return r;
+	r = fail(ctx, NULL, "version", "%" PRIu64 " is newer than this zcrxd reads (%d)",
+		 version, ZCRX_STATE_VERSION);
+	return r == -EINVAL ? -EPROTONOSUPPORT : r;
+}
+
 static int parse_root(struct parse_ctx *ctx, struct json_object *root,
 		      bool bindings_only, struct zcrx_config *config)
 {
 	int r;
 
+	if (bindings_only) {
+		r = check_version(ctx, root);
+		if (r < 0)
+			return r;
+	}
 	json_object_object_foreach(root, key, val) {
+		if (bindings_only && !strcmp(key, "version"))
+			continue;	/* checked above */
 		if (!strcmp(key, "bindings"))
 			r = parse_bindings(ctx, key, val, &config->bindings,
 					   &config->n_bindings);
@@ -747,7 +774,11 @@ int zcrx_config_parse(const char *path_for_messages, const char *text,
  *
  * The bindings obey every rule of zcrxd.conf's "bindings".
  *
- * Return: 0, -EINVAL for an invalid document, or -ENOMEM.
+ * It may carry a "version" (the state file's format): absent or up to
+ * ZCRX_STATE_VERSION.
+ *
+ * Return: 0, -EINVAL for an invalid document, -EPROTONOSUPPORT for a
+ * newer version, or -ENOMEM.
  */
 int zcrx_config_parse_bindings(const char *path_for_messages,
 			       const char *text,
@@ -953,7 +984,7 @@ static int binding_to_json(const struct zcrx_config_binding *b,
  * zcrx_config_format_bindings() - the JSON document of some bindings
  * @bindings: the bindings
  * @n: how many
- * @ret_text: {"bindings": [...]} pretty-printed with a final newline, to
+ * @ret_text: {"version": ZCRX_STATE_VERSION, "bindings": [...]} pretty-printed with a final newline, to
  *	free(); zcrx_config_parse_bindings() reads it back
  *
  * Only overrides a binding has are written, so bindings keep following
@@ -973,6 +1004,11 @@ int zcrx_config_format_bindings(const struct zcrx_config_binding *bindings,
 	if (!root) {
 		json_object_put(array);
 		return -ENOMEM;
+	}
+	r = add_member(root, "version", json_object_new_int(ZCRX_STATE_VERSION));
+	if (r < 0) {
+		json_object_put(array);
+		return r;
 	}
 	r = add_member(root, "bindings", array);
 	if (r < 0)

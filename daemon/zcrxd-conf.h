@@ -63,7 +63,8 @@
  * 0..65535", or the line and column for JSON syntax.
  *
  * The runtime state file (state-file.h) holds a document of this format
- * with only a "bindings" key; its parsing and formatting live here so
+ * with only a "bindings" key and its format's "version" (absent: 1, as
+ * written before it was added); its parsing and formatting live here so
  * there is one definition of a binding's JSON form.
  *
  * Library code: nothing is logged, errors are returned with messages.
@@ -78,6 +79,9 @@
 #include "ifname.h"
 #include "owner.h"
 #include "policy.h"
+
+/* The state file's format, its "version": a newer one is not read. */
+#define ZCRX_STATE_VERSION 1
 
 /* Files larger than this are refused: configs are a few KiB at most. */
 #define ZCRX_CONFIG_MAX_BYTES (1024 * 1024)

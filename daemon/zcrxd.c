@@ -22,6 +22,7 @@
 
 #include "bindings.h"
 #include "dbus.h"
+#include "rcvbuf.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1"
@@ -33,6 +34,9 @@
 #define DEFAULT_SAMPLE_INTERVAL_MS 1000
 #define SAMPLE_INTERVAL_MS_MIN 10
 #define SAMPLE_INTERVAL_MS_MAX 600000
+/* The kernel's floor is about 2 KiB; above 1 GiB is a typo. */
+#define NETLINK_RCVBUF_MIN 1024
+#define NETLINK_RCVBUF_MAX (1024 * 1024 * 1024)
 
 struct zcrxd {
 	sd_event *event;
@@ -43,6 +47,7 @@ struct zcrxd {
 	char *state_dir;
 	const char *bus;
 	uint64_t interval_usec;
+	int netlink_rcvbuf;
 };
 
 /* ---- options ---- */
@@ -63,12 +68,15 @@ static void help(void)
 	       "                                bus honours $DBUS_SYSTEM_BUS_ADDRESS)\n"
 	       "  -i, --sample-interval-ms=N    sampling period of the counters, %d..%d\n"
 	       "                                (default: %d)\n"
+	       "      --netlink-rcvbuf=BYTES    receive buffer of the zcrx event and link\n"
+	       "                                sockets, %d..%d (default: %d)\n"
 	       "  -h, --help                    show this help and exit\n"
 	       "  -V, --version                 show the version and exit\n"
 	       "\n"
 	       "SIGHUP reloads the configuration; SIGTERM and SIGINT exit (kernel bindings\n"
 	       "stay). See zcrxd(8), zcrxd.conf(5) and zcrx-dbus(5).\n",
-	       SAMPLE_INTERVAL_MS_MIN, SAMPLE_INTERVAL_MS_MAX, DEFAULT_SAMPLE_INTERVAL_MS);
+	       SAMPLE_INTERVAL_MS_MIN, SAMPLE_INTERVAL_MS_MAX, DEFAULT_SAMPLE_INTERVAL_MS,
+	       NETLINK_RCVBUF_MIN, NETLINK_RCVBUF_MAX, ZCRX_NETLINK_RCVBUF_DEFAULT);
 }
 
 /* The first entry of a colon-separated list systemd passes ($STATE_DIRECTORY...). */
@@ -104,6 +112,24 @@ static int default_paths(struct zcrxd *d)
 	return 0;
 }
 
+/* --NAME's @arg as an integer @min..@max; -1: refused (reported). */
+static int parse_number(const char *name, const char *arg, unsigned long min, unsigned long max,
+			unsigned long *ret)
+{
+	unsigned long value;
+	char *end;
+
+	errno = 0;
+	value = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || value < min || value > max) {
+		fprintf(stderr, "zcrxd: --%s: must be an integer %lu..%lu, not \"%s\"\n", name,
+			min, max, arg);
+		return -1;
+	}
+	*ret = value;
+	return 0;
+}
+
 /* 1: run; 0: done (help, version); -1: usage error (reported). */
 static int parse_args(struct zcrxd *d, int argc, char **argv)
 {
@@ -112,12 +138,12 @@ static int parse_args(struct zcrxd *d, int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "bus", required_argument, NULL, 'b' },
 		{ "sample-interval-ms", required_argument, NULL, 'i' },
+		{ "netlink-rcvbuf", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	unsigned long interval = DEFAULT_SAMPLE_INTERVAL_MS;
-	char *end;
+	unsigned long interval = DEFAULT_SAMPLE_INTERVAL_MS, rcvbuf = ZCRX_NETLINK_RCVBUF_DEFAULT;
 	int c;
 
 	d->bus = "system";
@@ -144,15 +170,14 @@ static int parse_args(struct zcrxd *d, int argc, char **argv)
 			d->bus = optarg;
 			break;
 		case 'i':
-			errno = 0;
-			interval = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    interval < SAMPLE_INTERVAL_MS_MIN || interval > SAMPLE_INTERVAL_MS_MAX) {
-				fprintf(stderr, "zcrxd: --sample-interval-ms: must be an integer "
-					"%d..%d, not \"%s\"\n", SAMPLE_INTERVAL_MS_MIN,
-					SAMPLE_INTERVAL_MS_MAX, optarg);
+			if (parse_number("sample-interval-ms", optarg, SAMPLE_INTERVAL_MS_MIN,
+					 SAMPLE_INTERVAL_MS_MAX, &interval) < 0)
 				return -1;
-			}
+			break;
+		case 'R':
+			if (parse_number("netlink-rcvbuf", optarg, NETLINK_RCVBUF_MIN,
+					 NETLINK_RCVBUF_MAX, &rcvbuf) < 0)
+				return -1;
 			break;
 		case 'h':
 			help();
@@ -171,6 +196,7 @@ static int parse_args(struct zcrxd *d, int argc, char **argv)
 		return -1;
 	}
 	d->interval_usec = (uint64_t)interval * 1000;
+	d->netlink_rcvbuf = (int)rcvbuf;
 	if (default_paths(d) < 0) {
 		fprintf(stderr, "zcrxd: out of memory\n");
 		return -1;
@@ -338,6 +364,7 @@ int main(int argc, char **argv)
 		zcrxd_log(LOG_ERR, "out of memory");
 		goto out;
 	}
+	zcrxd_bindings_set_receive_buffer(d.bindings, d.netlink_rcvbuf);
 	hooks = (struct zcrxd_dbus_hooks){
 		.reload = reload,
 		.userdata = &d,

@@ -1,6 +1,11 @@
 #!/bin/sh
 # Install every Debian package zcrx needs to build user space, build the
-# patched kernel and run the VM tests.  Idempotent; never prompts.
+# patched kernel and run the VM tests, and to build the Debian packages
+# (make deb-check).  Idempotent; never prompts.
+# Not here: what only make kernel-deb needs (not run by CI), Debian's
+# kernel configuration and pahole (dwarves): installing linux-config-6.12
+# takes linux-source-6.12 past the upload pinned below.  README's
+# "Install on Debian" says how to get them.
 set -eu
 
 # The kernel series is written against this exact packaged source; patches
@@ -15,7 +20,9 @@ PACKAGES="
 	python3 python3-yaml python3-jsonschema gnuplot-nox
 	python3-dbusmock polkitd duktape libxml2-utils
 	python3-prometheus-client python3-dbus-next
+	clang-14 libclang-rt-14-dev
 	qemu-system-x86 qemu-system-data seabios busybox-static iproute2 ethtool
+	debhelper lintian
 "
 
 SUDO=

@@ -100,8 +100,9 @@ async def watch_removed(mgr, owner):
 
 async def wait_removed(queue, timeout=None):
     """The next (path, reason) of a watch_removed() queue; reason is the
-    kernel's: "request", "nic-gone", "macvtap-gone", "vhost-gone" (or
-    "unknown" when its event was lost)."""
+    kernel's: "request", "nic-gone", "macvtap-gone", "vhost-gone"; when
+    its event was lost, the devices tell nic-gone or macvtap-gone, else
+    "unknown" (ended on purpose)."""
     return await asyncio.wait_for(queue.get(), timeout)
 
 

@@ -133,7 +133,7 @@ static void test_state_file_owner(struct tap *t)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, ZCRX_STATE_FILE);
-	r = zcrx_state_save(dir, saved, 2);
+	r = zcrx_state_save(dir, saved, 2, NULL);
 	tap_is_int(t, r, 0, "state file: saved with an owner");
 	f = fopen(path, "r");
 	len = f ? fread(text, 1, sizeof(text) - 1, f) : 0;

@@ -27,6 +27,7 @@ static const struct zcrx_config_binding sample[] = {
 
 static const char sample_text[] =
 	"{\n"
+	"  \"version\": 1,\n"
 	"  \"bindings\": [\n"
 	"    {\n"
 	"      \"nic\": \"eth0\",\n"
@@ -148,7 +149,7 @@ static void test_round_trip(struct tap *t, const char *dir, const char *path)
 	size_t n = 0;
 	bool all_equal = true;
 
-	tap_is_int(t, zcrx_state_save(dir, sample, N_SAMPLE), 0, "saved");
+	tap_is_int(t, zcrx_state_save(dir, sample, N_SAMPLE, NULL), 0, "saved");
 	list_dir(dir, entries, sizeof(entries));
 	is_str(t, entries, "bindings.json", "only bindings.json in the directory");
 	is_str(t, read_text(path), sample_text,
@@ -163,13 +164,13 @@ static void test_round_trip(struct tap *t, const char *dir, const char *path)
 	free(b);
 
 	/* Replacing: fewer bindings, then none. */
-	tap_is_int(t, zcrx_state_save(dir, sample + 2, 1), 0, "one binding saved");
+	tap_is_int(t, zcrx_state_save(dir, sample + 2, 1, NULL), 0, "one binding saved");
 	zcrx_state_load(dir, &b, &n, &error);
 	tap_ok(t, n == 1 && binding_equal(&b[0], &sample[2]),
 	       "the file was replaced, not appended to");
 	free(b);
-	tap_is_int(t, zcrx_state_save(dir, NULL, 0), 0, "no binding saved");
-	is_str(t, read_text(path), "{\n  \"bindings\": [\n  ]\n}\n", "an empty list");
+	tap_is_int(t, zcrx_state_save(dir, NULL, 0, NULL), 0, "no binding saved");
+	is_str(t, read_text(path), "{\n  \"version\": 1,\n  \"bindings\": [\n  ]\n}\n", "an empty list");
 	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0, "empty list loaded");
 	tap_ok(t, !b && n == 0, "no bindings");
 }
@@ -186,7 +187,7 @@ static void test_stale_temp(struct tap *t, const char *dir)
 	snprintf(temp, sizeof(temp), "%s/bindings.json.tmp", dir);
 	memset(stale, 'x', sizeof(stale));	/* longer than the new file */
 	write_text(temp, stale, sizeof(stale));
-	tap_is_int(t, zcrx_state_save(dir, sample, 1), 0,
+	tap_is_int(t, zcrx_state_save(dir, sample, 1, NULL), 0,
 		   "saved over a stale temporary file");
 	list_dir(dir, entries, sizeof(entries));
 	is_str(t, entries, "bindings.json", "stale temporary file gone");
@@ -201,24 +202,24 @@ static void test_refused_save(struct tap *t, const char *dir, const char *path)
 	struct zcrx_config_binding bad[2] = { sample[0], sample[1] };
 	char before[4096], entries[256], missing[128];
 
-	zcrx_state_save(dir, sample, N_SAMPLE);
+	zcrx_state_save(dir, sample, N_SAMPLE, NULL);
 	snprintf(before, sizeof(before), "%s", read_text(path));
 
 	strcpy(bad[1].macvtap, "a/b");
-	tap_is_int(t, zcrx_state_save(dir, bad, 2), -EINVAL, "bad name refused");
+	tap_is_int(t, zcrx_state_save(dir, bad, 2, NULL), -EINVAL, "bad name refused");
 	strcpy(bad[1].macvtap, "mvt0");
-	tap_is_int(t, zcrx_state_save(dir, bad, 2), -EINVAL,
+	tap_is_int(t, zcrx_state_save(dir, bad, 2, NULL), -EINVAL,
 		   "conflicting bindings refused");
 	bad[1] = sample[1];
 	bad[1].fallback = 0;
-	tap_is_int(t, zcrx_state_save(dir, bad, 2), -EINVAL,
+	tap_is_int(t, zcrx_state_save(dir, bad, 2, NULL), -EINVAL,
 		   "fallback out of range refused");
 	is_str(t, read_text(path), before, "refused saves left the file alone");
 	list_dir(dir, entries, sizeof(entries));
 	is_str(t, entries, "bindings.json", "and wrote no temporary file");
 
 	snprintf(missing, sizeof(missing), "%s/missing", dir);
-	tap_is_int(t, zcrx_state_save(missing, sample, 1), -ENOENT,
+	tap_is_int(t, zcrx_state_save(missing, sample, 1, NULL), -ENOENT,
 		   "missing directory: -ENOENT");
 
 	/* The rename fails after the temporary file was written: a
@@ -226,7 +227,7 @@ static void test_refused_save(struct tap *t, const char *dir, const char *path)
 	unlink(path);
 	if (!tap_ok(t, mkdir(path, 0700) == 0, "directory in the file's place"))
 		return;
-	tap_is_int(t, zcrx_state_save(dir, sample, 1), -EISDIR,
+	tap_is_int(t, zcrx_state_save(dir, sample, 1, NULL), -EISDIR,
 		   "failed rename reported");
 	list_dir(dir, entries, sizeof(entries));
 	is_str(t, entries, "bindings.json", "temporary file removed on failure");
@@ -257,8 +258,8 @@ static void test_corrupt(struct tap *t, const char *dir, const char *path)
 
 	/* The saved file cut short, as by a writer without rename. */
 	memcpy(text, sample_text, sizeof(text));
-	check_corrupt(t, dir, path, text, 40,
-		      ":4:17: invalid JSON: unexpected end of data");
+	check_corrupt(t, dir, path, text, 56,
+		      ":5:17: invalid JSON: unexpected end of data");
 	check_corrupt(t, dir, path, "", 0,
 		      ": empty file (the smallest valid one is {})");
 	check_corrupt(t, dir, path, "\x7f" "ELF\x02\x01\x01", 7,
@@ -272,6 +273,104 @@ static void test_corrupt(struct tap *t, const char *dir, const char *path)
 		      "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\"},"
 		      " {\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m1\"}]}", 0,
 		      ": bindings[1]: eth0 queue 1 is already bound by bindings[0]");
+}
+
+/* A file of the format before "version" was added reads as version 1. */
+static void test_version(struct tap *t, const char *dir, const char *path)
+{
+	static const char v0[] = "{ \"bindings\": [ { \"nic\": \"eth0\", \"queue\": 1, "
+				 "\"macvtap\": \"mvt0\" } ] }";
+	static const char v2[] = "{ \"version\": 2, \"bindings\": [ { \"nic\": \"eth0\", "
+				 "\"queue\": 1, \"macvtap\": \"mvt0\", \"owner\": \"vm1\" } ], "
+				 "\"owners\": {} }";
+	struct zcrx_config_binding *b = NULL;
+	char *error = NULL, want[256];
+	size_t n = 0;
+
+	write_text(path, v0, strlen(v0));
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0, "no version: read as version 1");
+	tap_ok(t, n == 1 && binding_equal(&b[0], &sample[0]), "its binding read");
+	free(b);
+	b = NULL;
+	write_text(path, v2, strlen(v2));
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), -EPROTONOSUPPORT,
+		   "version 2 (with keys of its own): -EPROTONOSUPPORT, not corrupt");
+	snprintf(want, sizeof(want), "%s: version: 2 is newer than this zcrxd reads (1)", path);
+	is_str(t, error, want, "the message says so");
+	free(error);
+	error = NULL;
+	write_text(path, "{ \"version\": 0 }", 16);
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), -EINVAL, "version 0: corrupt");
+	free(error);
+	unlink(path);
+}
+
+static void test_move_aside(struct tap *t, const char *dir, const char *path)
+{
+	char *name = NULL, aside[128];
+	time_t when = 1764547200;	/* 2025-12-01T00:00:00Z */
+
+	write_text(path, "{ garbage", 9);
+	tap_is_int(t, zcrx_state_move_aside(dir, when, &name), 0, "corrupt file moved aside");
+	is_str(t, name, "bindings.json.corrupt-20251201T000000Z", "named with the time, UTC");
+	snprintf(aside, sizeof(aside), "%s/%s", dir, name ? name : "");
+	is_str(t, read_text(aside), "{ garbage", "its content kept");
+	free(name);
+	write_text(path, "{ more garbage", 14);
+	tap_is_int(t, zcrx_state_move_aside(dir, when, &name), 0, "a second one the same second");
+	is_str(t, name, "bindings.json.corrupt-20251201T000000Z-1", "does not replace the first");
+	free(name);
+	tap_is_int(t, zcrx_state_move_aside(dir, when, &name), -ENOENT, "no file: -ENOENT");
+	tap_is_int(t, zcrx_state_save(dir, sample, 1, NULL), 0, "a new file saved after that");
+	snprintf(aside, sizeof(aside), "%s/bindings.json.corrupt-20251201T000000Z", dir);
+	is_str(t, read_text(aside), "{ garbage", "the corrupt copy stays beside it");
+	unlink(aside);
+	strcat(aside, "-1");
+	unlink(aside);
+}
+
+/* Fails on directories (the sync after the rename), as a seam for tests. */
+static int fsync_fails_on_dirs(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EIO;
+		return -1;
+	}
+	return fsync(fd);
+}
+
+static int fsync_fails(int fd)
+{
+	(void)fd;
+	errno = ENOSPC;
+	return -1;
+}
+
+static void test_sync_failures(struct tap *t, const char *dir, const char *path)
+{
+	const struct zcrx_state_io dir_fails = { .fsync = fsync_fails_on_dirs };
+	const struct zcrx_state_io file_fails = { .fsync = fsync_fails };
+	struct zcrx_config_binding *b = NULL;
+	char *error = NULL, entries[256];
+	size_t n = 0;
+
+	zcrx_state_save(dir, sample, 1, NULL);
+	tap_is_int(t, zcrx_state_save(dir, sample, 2, &dir_fails), EIO,
+		   "directory sync fails after the rename: EIO, positive (a warning)");
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0, "the new file is read");
+	tap_is_int(t, n, 2, "with both bindings: the save was not undone");
+	free(b);
+	b = NULL;
+	tap_is_int(t, zcrx_state_save(dir, sample, 3, &file_fails), -ENOSPC,
+		   "file sync fails before the rename: -ENOSPC");
+	zcrx_state_load(dir, &b, &n, &error);
+	tap_is_int(t, n, 2, "the previous file is left as it was");
+	free(b);
+	list_dir(dir, entries, sizeof(entries));
+	is_str(t, entries, "bindings.json", "no temporary file behind");
+	unlink(path);
 }
 
 int main(void)
@@ -288,6 +387,9 @@ int main(void)
 	test_stale_temp(&t, dir);
 	test_refused_save(&t, dir, path);
 	test_corrupt(&t, dir, path);
+	test_version(&t, dir, path);
+	test_move_aside(&t, dir, path);
+	test_sync_failures(&t, dir, path);
 
 	unlink(path);
 	rmdir(dir);

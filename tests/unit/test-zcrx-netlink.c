@@ -517,6 +517,21 @@ static void test_names(struct tap *t)
 	       "unknown attributes are never present");
 }
 
+/* A reply whose nlmsg_len is 2 GiB or more (found by fuzz-zcrx-netlink). */
+static void test_message_ok(struct tap *t)
+{
+	struct nlmsghdr nlh[4] = { { .nlmsg_len = sizeof(nlh) } };
+
+	tap_ok(t, zcrx_nl_message_ok(nlh, sizeof(nlh)), "a message that fits is ok");
+	tap_ok(t, !zcrx_nl_message_ok(nlh, sizeof(nlh) - 1), "one a byte too long is not");
+	nlh[0].nlmsg_len = 0xf4f4f4f4;
+	tap_ok(t, !zcrx_nl_message_ok(nlh, sizeof(nlh)),
+	       "nlmsg_len 0xf4f4f4f4 is not (mnl_nlmsg_ok() takes it: a signed compare)");
+	nlh[0].nlmsg_len = sizeof(nlh[0]) - 1;
+	tap_ok(t, !zcrx_nl_message_ok(nlh, sizeof(nlh)), "nor one shorter than its header");
+	tap_ok(t, !zcrx_nl_message_ok(nlh, 3), "nor a buffer shorter than a header");
+}
+
 int main(void)
 {
 	struct tap t = { 0 };
@@ -532,5 +547,6 @@ int main(void)
 	test_binding_malformed(&t);
 	test_events(&t);
 	test_names(&t);
+	test_message_ok(&t);
 	return tap_done(&t);
 }

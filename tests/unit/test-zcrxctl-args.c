@@ -276,7 +276,7 @@ static void test_bind(struct tap *t)
 		tap_ok(t, !cmd.bind.unbind_on_vhost_gone, "  outlives its guest by default");
 		tap_ok(t, cmd.bind.persist, "  persists by default");
 	}
-	if (ok_line(t, "-j bind enp1s0f1 macvtap macvtap7 queue 65535 fallback drop watermark 4294967295 no-persist",
+	if (ok_line(t, "-j bind enp1s0f1 macvtap macvtap7 queue 65535 fallback drop watermark 65535 no-persist",
 		    &cmd, ZCRXCTL_COMMAND_BIND)) {
 		tap_ok(t, cmd.json, "  -j kept");
 		tap_is_str(t, cmd.bind.nic, "enp1s0f1", "  nic");
@@ -284,8 +284,8 @@ static void test_bind(struct tap *t)
 		tap_is_str(t, cmd.bind.macvtap, "macvtap7", "  macvtap, keywords in any order");
 		tap_is_str(t, cmd.bind.fallback, "drop", "  fallback drop");
 		tap_ok(t, cmd.bind.has_low_watermark, "  watermark given");
-		tap_is_int(t, cmd.bind.low_watermark, 4294967295LL,
-			   "  watermark UINT32_MAX is the largest");
+		tap_is_int(t, cmd.bind.low_watermark, 65535,
+			   "  watermark 65535 is the largest, as zcrxd's");
 		tap_ok(t, !cmd.bind.persist, "  no-persist");
 		tap_ok(t, !cmd.bind.unbind_on_vhost_gone, "  unbind-on-vhost-gone not given");
 	}
@@ -341,11 +341,15 @@ static void test_bind(struct tap *t)
 	bad_line(t, "bind eth0 queue 99999999999999999999999 macvtap m",
 		 "bind: queue \"99999999999999999999999\": must be an integer 0..65535",
 		 ZCRXCTL_COMMAND_BIND);
+	/* zcrxd refuses more than 65535 (D-Bus and zcrxd.conf): so does zcrxctl. */
+	bad_line(t, "bind eth0 queue 1 macvtap m watermark 65536",
+		 "bind: watermark \"65536\": must be an integer 0..65535",
+		 ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind eth0 queue 1 macvtap m watermark 4294967296",
-		 "bind: watermark \"4294967296\": must be an integer 0..4294967295",
+		 "bind: watermark \"4294967296\": must be an integer 0..65535",
 		 ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind eth0 queue 1 macvtap m watermark 1.5",
-		 "bind: watermark \"1.5\": must be an integer 0..4294967295",
+		 "bind: watermark \"1.5\": must be an integer 0..65535",
 		 ZCRXCTL_COMMAND_BIND);
 	bad_line(t, "bind eth0 queue 1 macvtap m fallback Copy",
 		 "bind: fallback \"Copy\": must be copy or drop", ZCRXCTL_COMMAND_BIND);
@@ -491,8 +495,8 @@ static void test_binding_arg(struct tap *t)
 			   "  largest id");
 	if (ok_line(t, "show", &cmd, ZCRXCTL_COMMAND_SHOW))
 		tap_ok(t, !cmd.has_binding, "  show: all bindings");
-	if (ok_line(t, "show 0", &cmd, ZCRXCTL_COMMAND_SHOW))
-		tap_ok(t, cmd.has_binding && cmd.binding_id == 0, "  show 0");
+	if (ok_line(t, "show 1", &cmd, ZCRXCTL_COMMAND_SHOW))
+		tap_ok(t, cmd.has_binding && cmd.binding_id == 1, "  show 1, the smallest id");
 	if (ok_line(t, "stats", &cmd, ZCRXCTL_COMMAND_STATS))
 		tap_ok(t, !cmd.has_binding, "  stats: all bindings");
 	if (ok_line(t, "stats /org/zcrx/zcrx1/binding/3", &cmd, ZCRXCTL_COMMAND_STATS))
@@ -501,30 +505,33 @@ static void test_binding_arg(struct tap *t)
 	bad_line(t, "unbind", "unbind: BINDING is missing", ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "unbind 1 2", "unbind: unexpected argument \"2\"", ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "unbind 4294967296",
-		 "unbind: BINDING \"4294967296\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "unbind: BINDING \"4294967296\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "unbind -1",
-		 "unbind: BINDING \"-1\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "unbind: BINDING \"-1\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "unbind eth0",
-		 "unbind: BINDING \"eth0\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "unbind: BINDING \"eth0\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "unbind /org/zcrx/zcrx1/binding/",
-		 "unbind: BINDING \"/org/zcrx/zcrx1/binding/\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "unbind: BINDING \"/org/zcrx/zcrx1/binding/\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "unbind /org/zcrx/zcrx1/binding/1/x",
-		 "unbind: BINDING \"/org/zcrx/zcrx1/binding/1/x\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "unbind: BINDING \"/org/zcrx/zcrx1/binding/1/x\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "unbind /org/zcrx/zcrx2/binding/1",
-		 "unbind: BINDING \"/org/zcrx/zcrx2/binding/1\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "unbind: BINDING \"/org/zcrx/zcrx2/binding/1\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_UNBIND);
 	bad_line(t, "show 1 2", "show: unexpected argument \"2\"", ZCRXCTL_COMMAND_SHOW);
 	bad_line(t, "show x",
-		 "show: BINDING \"x\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "show: BINDING \"x\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_SHOW);
 	bad_line(t, "stats 1.0",
-		 "stats: BINDING \"1.0\": must be a binding id or /org/zcrx/zcrx1/binding/ID",
+		 "stats: BINDING \"1.0\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
 		 ZCRXCTL_COMMAND_STATS);
+	bad_line(t, "show 0",
+		 "show: BINDING \"0\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
+		 ZCRXCTL_COMMAND_SHOW);
 	bad_line(t, "unbind -j 1",
 		 "unbind: unexpected argument \"-j\" (options go before the command)",
 		 ZCRXCTL_COMMAND_UNBIND);
@@ -547,13 +554,70 @@ static void test_no_arg_commands(struct tap *t)
 		 ZCRXCTL_COMMAND_RELOAD);
 }
 
+static void test_set(struct tap *t)
+{
+	struct zcrxctl_cmd cmd;
+
+	if (ok_line(t, "set 7 fallback drop", &cmd, ZCRXCTL_COMMAND_SET)) {
+		tap_is_str(t, cmd.binding_path, "/org/zcrx/zcrx1/binding/7", "  binding 7");
+		tap_is_str(t, cmd.set.fallback, "drop", "  fallback drop");
+		tap_ok(t, !cmd.set.has_low_watermark && !cmd.set.has_unbind_on_vhost_gone,
+		       "  nothing else");
+	}
+	if (ok_line(t, "-j set /org/zcrx/zcrx1/binding/3 unbind-on-vhost-gone no watermark 65535 "
+		    "fallback copy", &cmd, ZCRXCTL_COMMAND_SET)) {
+		tap_ok(t, cmd.json && cmd.binding_id == 3, "  -j, binding 3 by path");
+		tap_ok(t, cmd.set.has_low_watermark && cmd.set.low_watermark == 65535,
+		       "  watermark 65535");
+		tap_ok(t, cmd.set.has_unbind_on_vhost_gone && !cmd.set.unbind_on_vhost_gone,
+		       "  unbind-on-vhost-gone no");
+		tap_is_str(t, cmd.set.fallback, "copy", "  fallback copy");
+	}
+	if (ok_line(t, "set 1 unbind-on-vhost-gone yes", &cmd, ZCRXCTL_COMMAND_SET))
+		tap_ok(t, cmd.set.has_unbind_on_vhost_gone && cmd.set.unbind_on_vhost_gone,
+		       "  unbind-on-vhost-gone yes");
+	if (ok_line(t, "set 1 --help", &cmd, ZCRXCTL_COMMAND_SET))
+		tap_ok(t, cmd.help, "  set --help");
+
+	bad_line(t, "set", "set: BINDING is missing", ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1", "set: nothing to set (fallback, watermark or unbind-on-vhost-gone)",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 0 fallback copy",
+		 "set: BINDING \"0\": must be a binding id 1..4294967295 or /org/zcrx/zcrx1/binding/ID",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 watermark 65536", "set: watermark \"65536\": must be an integer 0..65535",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 watermark -1", "set: watermark \"-1\": must be an integer 0..65535",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 fallback zerocopy", "set: fallback \"zerocopy\": must be copy or drop",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 unbind-on-vhost-gone 1",
+		 "set: unbind-on-vhost-gone \"1\": must be yes or no", ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 unbind-on-vhost-gone", "set: \"unbind-on-vhost-gone\" needs a value",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 fallback copy fallback drop", "set: \"fallback\" given twice",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 queue 2",
+		 "set: unknown keyword \"queue\"", ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 water 2",
+		 "set: unknown keyword \"water\" (did you mean \"watermark\"? keywords are whole words)",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 fallback copy -j",
+		 "set: unexpected argument \"-j\" (options go before the command)",
+		 ZCRXCTL_COMMAND_SET);
+	bad_line(t, "set 1 no-persist",
+		 "set: unknown keyword \"no-persist\"", ZCRXCTL_COMMAND_SET);
+}
+
 static void test_binding_helpers(struct tap *t)
 {
 	char path[ZCRXCTL_BINDING_PATH_SIZE];
 	uint32_t id = 42;
 
-	tap_is_int(t, zcrxctl_parse_binding("0", &id), 0, "id 0 parses");
-	tap_is_int(t, id, 0, "  to 0");
+	tap_is_int(t, zcrxctl_parse_binding("0", &id), -EINVAL, "id 0 refused: kernel ids start at 1");
+	tap_is_int(t, id, 42, "  id unchanged");
+	tap_is_int(t, zcrxctl_parse_binding("/org/zcrx/zcrx1/binding/0", &id), -EINVAL,
+		   "  as a path too");
 	tap_is_int(t, zcrxctl_parse_binding("/org/zcrx/zcrx1/binding/99", &id), 0,
 		   "a binding path parses");
 	tap_is_int(t, id, 99, "  to its id");
@@ -590,6 +654,7 @@ int main(void)
 	test_bind_names(&t);
 	test_binding_arg(&t);
 	test_no_arg_commands(&t);
+	test_set(&t);
 	test_binding_helpers(&t);
 	test_exit_statuses(&t);
 	return tap_done(&t);

@@ -499,6 +499,69 @@ static void test_binding_text(struct tap *t)
 	       "clear forgets every property");
 }
 
+/* show prints the policy in effect, as the daemon reports it. */
+static void test_binding_policy(struct tap *t)
+{
+	struct json_object *doc, *obj;
+	struct zcrxctl_binding b = { 0 };
+	struct capture c;
+	char keys[1024];
+
+	b.value[ZCRXCTL_PROP_ID].u32 = 4;
+	b.present[ZCRXCTL_PROP_ID] = true;
+	zcrxctl_binding_set_string(&b, ZCRXCTL_PROP_ORIGIN, "runtime");
+	zcrxctl_binding_set_string(&b, ZCRXCTL_PROP_POLICY_DEFAULT_FALLBACK, "drop");
+	zcrxctl_binding_set_string(&b, ZCRXCTL_PROP_POLICY_STARVED_FALLBACK, "drop");
+#define SET(prop, member, v)                                                   \
+	do {                                                                   \
+		b.value[ZCRXCTL_PROP_##prop].member = (v);                     \
+		b.present[ZCRXCTL_PROP_##prop] = true;                         \
+	} while (0)
+	SET(POLICY_ENGAGE_STARVED_PER_SEC, u64, 1000);
+	SET(POLICY_CLEAR_STARVED_PER_SEC, u64, 100);
+	SET(POLICY_LOW_WATERMARK, u32, 16);
+	SET(POLICY_MIN_DWELL_MS, u64, 5000);
+	SET(POLICY_WINDOW_MS, u64, 2000);
+#undef SET
+	capture_start(&c, false, false);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_SHOW);
+	tap_is_int(t, capture_end(&c), 0, "show text with the policy: no error");
+	tap_is_str(t, c.text,
+		   "binding 4:\n"
+		   "    origin runtime\n"
+		   "    policy default-fallback drop starved-fallback drop engage-starved-per-sec 1000"
+		   " clear-starved-per-sec 100 low-watermark 16 min-dwell-ms 5000 window-ms 2000\n",
+		   "show text: the policy in effect on a line of its own");
+	free(c.text);
+
+	capture_start(&c, false, false);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_STATS);
+	capture_end(&c);
+	tap_ok(t, c.text && !strstr(c.text, "policy"), "stats text: no policy");
+	free(c.text);
+
+	capture_start(&c, true, false);
+	open_json_array(&c.out, NULL);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_SHOW);
+	close_json_array(&c.out);
+	tap_is_int(t, capture_end(&c), 0, "show json with the policy: no error");
+	doc = parse_json(c.text);
+	obj = doc ? json_object_array_get_idx(doc, 0) : NULL;
+	json_keys(obj, keys, sizeof(keys));
+	tap_is_str(t, keys,
+		   "id,origin,policy-default-fallback,policy-starved-fallback,"
+		   "policy-engage-starved-per-sec,policy-clear-starved-per-sec,"
+		   "policy-low-watermark,policy-min-dwell-ms,policy-window-ms",
+		   "show json: the policy's properties under kebab-case names");
+	tap_ok(t, json_u64_is(obj, "policy-engage-starved-per-sec", 1000) &&
+		  json_int_is(obj, "policy-low-watermark", 16) &&
+		  !strcmp(json_str(obj, "policy-default-fallback") ?: "", "drop"),
+	       "show json: policy numbers are numbers, fallbacks strings");
+	json_object_put(doc);
+	free(c.text);
+	zcrxctl_binding_clear(&b);
+}
+
 static void test_binding_json(struct tap *t)
 {
 	struct json_object *doc, *obj;
@@ -733,6 +796,7 @@ int main(void)
 	test_doubles(&t);
 	test_kebab_case(&t);
 	test_binding_text(&t);
+	test_binding_policy(&t);
 	test_binding_json(&t);
 	test_events(&t);
 	test_failures(&t);
