@@ -15,6 +15,9 @@
  * --disrupt changes the memory table or the backend mid-stream, as QEMU
  * does on memory hotplug or a VM stop/cont; --iommu puts an IOTLB (a
  * vIOMMU) between vhost and the guest's memory, addresses being IOVAs.
+ * --hostile makes it a guest that breaks the rules (malformed buffers and
+ * rings, memory changed under posted buffers): it then reports what came
+ * back instead of insisting on every frame, for the test to judge.
  *
  * Exit status: 0 all frames intact, 1 failure, 2 usage error.
  */
@@ -36,6 +39,8 @@
 #include <net/if.h>
 #include <netinet/ip.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,6 +88,53 @@ enum disruption {
 	DISRUPT_BACKEND,		/* RX backend detached, then attached again */
 };
 
+/* --hostile: what the guest does wrong (hostile_names[] in the same order). */
+enum hostile {
+	HOSTILE_NONE,
+	HOSTILE_UNALIGNED,		/* buffers 64 bytes past a page boundary */
+	HOSTILE_SHORT,			/* 8-byte buffers, shorter than the header */
+	HOSTILE_ZERO_LEN,		/* buffers of 0 bytes */
+	HOSTILE_OUT_OF_RANGE,		/* GPAs past the end of the memory table */
+	HOSTILE_OVERLAP,		/* each buffer overlaps the next by half */
+	HOSTILE_SAME_PAGE,		/* every buffer is the same page */
+	HOSTILE_LOOP,			/* chains 0->1->0, 2->3->2, ... */
+	HOSTILE_INDIRECT,		/* each buffer behind a 1-entry indirect table */
+	HOSTILE_INDIRECT_LOOP,		/* indirect tables whose chain loops */
+	HOSTILE_INDIRECT_NESTED,	/* an indirect table naming an indirect table */
+	HOSTILE_AVAIL_JUMP,		/* after N entries, avail->idx 1000 ahead */
+	HOSTILE_REWRITE_DESC,		/* a thread flips posted descriptors' pages */
+	HOSTILE_MPROTECT,		/* after N entries, buffers made read-only */
+	HOSTILE_MUNMAP,			/* after N entries, buffers unmapped */
+	HOSTILE_DONTNEED,		/* after N entries, MADV_DONTNEED on buffers */
+	HOSTILE_HDR_REWRITE,		/* a thread scribbles over the header room */
+};
+
+static const char *const hostile_names[] = {
+	[HOSTILE_UNALIGNED] = "unaligned",
+	[HOSTILE_SHORT] = "short",
+	[HOSTILE_ZERO_LEN] = "zero-len",
+	[HOSTILE_OUT_OF_RANGE] = "out-of-range",
+	[HOSTILE_OVERLAP] = "overlap",
+	[HOSTILE_SAME_PAGE] = "same-page",
+	[HOSTILE_LOOP] = "loop",
+	[HOSTILE_INDIRECT] = "indirect",
+	[HOSTILE_INDIRECT_LOOP] = "indirect-loop",
+	[HOSTILE_INDIRECT_NESTED] = "indirect-nested",
+	[HOSTILE_AVAIL_JUMP] = "avail-jump",
+	[HOSTILE_REWRITE_DESC] = "rewrite-desc",
+	[HOSTILE_MPROTECT] = "mprotect",
+	[HOSTILE_MUNMAP] = "munmap",
+	[HOSTILE_DONTNEED] = "dontneed",
+	[HOSTILE_HDR_REWRITE] = "hdr-rewrite",
+};
+
+/* Offset of an unaligned buffer into its page. */
+#define HOSTILE_MISALIGN 64u
+/* How far --hostile avail-jump moves the avail index past the ring. */
+#define HOSTILE_AVAIL_JUMP_BY 1000u
+/* Indirect table entries per buffer (a loop needs two). */
+#define HOSTILE_TABLE_ENTRIES 2u
+
 struct options {
 	const char *tap_path;
 	const char *ready_path;
@@ -107,6 +159,8 @@ struct options {
 	bool rewritten;			/* the host rewrites one byte of each frame: */
 	size_t rewritten_off;		/* at this frame offset */
 	uint8_t rewritten_val;		/* to this value */
+	enum hostile hostile;
+	uint32_t hostile_after;		/* mid-stream misdeeds: after this many used entries */
 };
 
 struct virtqueue {
@@ -152,6 +206,19 @@ struct guest {
 	bool disrupted;
 	bool mismatch;			/* diag describes a check, not a system error */
 	char diag[320];
+	/* --hostile */
+	size_t buf_stride;		/* bytes between buffers: two pages a buffer */
+	size_t tables_offset;		/* indirect tables, HOSTILE_TABLE_ENTRIES each */
+	bool vq_error;			/* vhost signalled the RX ring's error eventfd */
+	bool misdeed_done;		/* the mid-stream misdeed happened */
+	bool bufs_readonly;		/* buffers may be read, not written */
+	bool bufs_gone;			/* buffers may not be touched at all */
+	bool no_refill;			/* buffers are not given back any more */
+	uint64_t used_bytes;		/* sum of the used entries' lengths */
+	uint32_t frames_after;		/* frames verified after the misdeed */
+	pthread_t thread;		/* rewrite-desc, hdr-rewrite */
+	bool thread_running;
+	bool stop_thread;		/* atomic */
 };
 
 /* Generator shared with tapframe.c: keep the two identical. */
@@ -247,7 +314,18 @@ static void usage(FILE *f)
 		"                   detach the RX backend and attach it again; vhost\n"
 		"                   must have returned every buffer it took by then\n"
 		"  --iommu          negotiate VIRTIO_F_ACCESS_PLATFORM and map the\n"
-		"                   guest's memory through vhost's IOTLB, as a vIOMMU\n");
+		"                   guest's memory through vhost's IOTLB, as a vIOMMU\n"
+		"  --hostile NAME   break the rules: unaligned, short, zero-len,\n"
+		"                   out-of-range, overlap, same-page, loop, indirect,\n"
+		"                   indirect-loop, indirect-nested (buffers and rings\n"
+		"                   made so from the start), avail-jump, mprotect, munmap,\n"
+		"                   dontneed (after --hostile-after used entries),\n"
+		"                   rewrite-desc, hdr-rewrite (a thread, from the start);\n"
+		"                   frames may be missing, those checked must be intact\n"
+		"                   and in order; ends at the last frame, after\n"
+		"                   --timeout-ms without one, or at a ring error, and\n"
+		"                   prints a summary line; exit 0 unless a check failed\n"
+		"  --hostile-after N  used entries before the misdeed (default 50)\n");
 }
 
 /* A number within [min, max], nothing else; base as strtoull()'s 0, like tapframe. */
@@ -272,7 +350,7 @@ enum {
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
 	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
 	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_REWRITTEN,
-	OPT_RELEASE_IN_CHILD, OPT_HELP,
+	OPT_RELEASE_IN_CHILD, OPT_HOSTILE, OPT_HOSTILE_AFTER, OPT_HELP,
 };
 
 static const struct option rx_options[] = {
@@ -297,6 +375,8 @@ static const struct option rx_options[] = {
 	{ "spot-check", no_argument, NULL, OPT_SPOT_CHECK },
 	{ "rewritten", required_argument, NULL, OPT_REWRITTEN },
 	{ "release-in-child", no_argument, NULL, OPT_RELEASE_IN_CHILD },
+	{ "hostile", required_argument, NULL, OPT_HOSTILE },
+	{ "hostile-after", required_argument, NULL, OPT_HOSTILE_AFTER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -317,6 +397,7 @@ static const struct {
 	[OPT_STALL_MS] = { "--stall-ms", 1, MAX_TIMEOUT_MS },
 	[OPT_DISRUPT_AFTER] = { "--disrupt-after", 1, UINT32_MAX },
 	[OPT_QUIET] = { "--quiet-ms", 1, MAX_TIMEOUT_MS },
+	[OPT_HOSTILE_AFTER] = { "--hostile-after", 1, UINT32_MAX },
 };
 
 static int parse_numeric_option(struct guest *g, int opt, const char *arg)
@@ -362,6 +443,9 @@ static int parse_numeric_option(struct guest *g, int opt, const char *arg)
 	case OPT_QUIET:
 		o->quiet_ms = v;
 		break;
+	case OPT_HOSTILE_AFTER:
+		o->hostile_after = v;
+		break;
 	}
 	return 0;
 }
@@ -396,6 +480,11 @@ static int check_options(struct guest *g, bool bufs_given)
 	/* The dirty-log check reads GPAs, which an IOTLB would hide. */
 	if (o->iommu && o->log_dirty)
 		return fail(g, -EINVAL, "--iommu and --log-dirty do not go together");
+	/* A hostile guest's buffers are laid out for one page each. */
+	if (o->hostile && (o->buf_size != GUEST_PAGE_SIZE || o->disrupt ||
+			   o->iommu || o->log_dirty || o->stall_after ||
+			   o->release_in_child))
+		return fail(g, -EINVAL, "--hostile takes no --buf-size, --disrupt, --iommu, --log-dirty, --stall-after or --release-in-child");
 	/* Each frame must arrive in one buffer (num_buffers == 1). */
 	if (o->frame_len + VNET_HDR_LEN > o->buf_size)
 		return fail(g, -EINVAL,
@@ -425,6 +514,19 @@ static int parse_rewritten(struct guest *g, const char *arg)
 	return 0;
 }
 
+static int parse_hostile(struct guest *g, const char *arg)
+{
+	for (size_t i = 1; i < sizeof(hostile_names) / sizeof(hostile_names[0]); i++) {
+		if (!strcmp(arg, hostile_names[i])) {
+			g->opt.hostile = i;
+			/* What comes back is reported, not insisted on. */
+			g->opt.allow_loss = true;
+			return 0;
+		}
+	}
+	return fail(g, -EINVAL, "--hostile %s: not a misdeed vguest knows", arg);
+}
+
 /* Returns 0 to run, 1 for --help, -EINVAL on a usage error. */
 static int parse_rx_args(struct guest *g, int argc, char **argv)
 {
@@ -435,6 +537,7 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 	*o = (struct options) {
 		.ring_size = 256, .bufs = 256, .buf_size = GUEST_PAGE_SIZE,
 		.count = 100, .frame_len = 1000, .timeout_ms = 5000,
+		.hostile_after = 50,
 	};
 	opterr = 0;
 	optind = 1;
@@ -479,6 +582,11 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 			if (r < 0)
 				return r;
 			break;
+		case OPT_HOSTILE:
+			r = parse_hostile(g, optarg);
+			if (r < 0)
+				return r;
+			break;
 		case OPT_HELP:
 			return 1;
 		case ':':
@@ -512,7 +620,7 @@ static uint64_t gpa_of(size_t offset)
 
 static size_t buf_offset(const struct guest *g, unsigned int id)
 {
-	return g->bufs_offset + (size_t)id * g->opt.buf_size;
+	return g->bufs_offset + (size_t)id * g->buf_stride;
 }
 
 /*
@@ -538,7 +646,17 @@ static int map_guest_memory(struct guest *g)
 					sizeof(__virtio16));
 	}
 	g->bufs_offset = offset;
-	g->mem_size = offset + (size_t)g->opt.bufs * g->opt.buf_size;
+	/*
+	 * A hostile guest's buffer has a second page: where an unaligned
+	 * buffer runs on to, or a rewritten descriptor points instead.
+	 */
+	g->buf_stride = g->opt.buf_size * (g->opt.hostile ? 2 : 1);
+	offset += (size_t)g->opt.bufs * g->buf_stride;
+	g->tables_offset = offset;
+	if (g->opt.hostile)
+		offset += page_round_up(sizeof(struct vring_desc) *
+					HOSTILE_TABLE_ENTRIES * g->opt.bufs);
+	g->mem_size = offset;
 
 	g->mem = mmap(NULL, g->mem_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -556,6 +674,10 @@ static int map_guest_memory(struct guest *g)
 		vq->used = (struct vring_used *)(g->mem + offsets[q][2]);
 		vq->used_gpa = gpa_of(offsets[q][2]);
 	}
+	/* Poisoned: a page vhost wrote is told from one it did not. */
+	if (g->opt.hostile)
+		memset(g->mem + g->bufs_offset, POISON_BYTE,
+		       g->tables_offset - g->bufs_offset);
 
 	g->posted = calloc(g->opt.bufs, sizeof(*g->posted));
 	g->written = calloc(g->opt.bufs, sizeof(*g->written));
@@ -628,6 +750,9 @@ static int negotiate_features(struct guest *g)
 		acked |= 1ull << VHOST_F_LOG_ALL;
 	if (g->opt.iommu)
 		acked |= 1ull << VIRTIO_F_ACCESS_PLATFORM;
+	/* A hostile guest says it uses indirect tables, as a real one would. */
+	if (g->opt.hostile)
+		acked |= offered & (1ull << VIRTIO_RING_F_INDIRECT_DESC);
 	g->mergeable = acked & (1ull << VIRTIO_NET_F_MRG_RXBUF);
 	return VHOST_IOCTL(g, VHOST_SET_FEATURES, -1, &acked);
 }
@@ -803,15 +928,91 @@ static int set_backend(struct guest *g, struct virtqueue *vq, int fd)
 
 /* ---- ring operations (driver side of a split ring) ---- */
 
+static void set_desc(struct vring_desc *desc, uint64_t gpa, uint32_t len,
+		     uint16_t flags, uint16_t next)
+{
+	desc->addr = htole64(gpa);
+	desc->len = htole32(len);
+	desc->flags = htole16(flags);
+	desc->next = htole16(next);
+}
+
+/* Buffer id's indirect table, for --hostile indirect*. */
+static struct vring_desc *indirect_table(struct guest *g, uint16_t id,
+					 uint64_t *gpa)
+{
+	size_t offset = g->tables_offset +
+			sizeof(struct vring_desc) * HOSTILE_TABLE_ENTRIES * id;
+
+	*gpa = gpa_of(offset);
+	return (struct vring_desc *)(g->mem + offset);
+}
+
+/* The descriptor of buffer id as --hostile breaks it. */
+static void set_hostile_desc(struct guest *g, struct virtqueue *vq, uint16_t id)
+{
+	uint64_t gpa = gpa_of(buf_offset(g, id)), table_gpa;
+	struct vring_desc *desc = &vq->desc[id], *table;
+	uint32_t len = g->opt.buf_size;
+	uint16_t w = VRING_DESC_F_WRITE;
+
+	switch (g->opt.hostile) {
+	case HOSTILE_UNALIGNED:
+		set_desc(desc, gpa + HOSTILE_MISALIGN, len, w, 0);
+		return;
+	case HOSTILE_SHORT:
+		set_desc(desc, gpa, VNET_HDR_LEN - 4, w, 0);
+		return;
+	case HOSTILE_ZERO_LEN:
+		set_desc(desc, gpa, 0, w, 0);
+		return;
+	case HOSTILE_OUT_OF_RANGE:
+		set_desc(desc, gpa_of(g->mem_size) + (uint64_t)id * len, len, w, 0);
+		return;
+	case HOSTILE_OVERLAP:
+		set_desc(desc, gpa_of(g->bufs_offset + (size_t)id * len / 2), len, w, 0);
+		return;
+	case HOSTILE_SAME_PAGE:
+		set_desc(desc, gpa_of(g->bufs_offset), len, w, 0);
+		return;
+	case HOSTILE_LOOP:
+		set_desc(desc, gpa, len, w | VRING_DESC_F_NEXT, (id ^ 1) % vq->num);
+		return;
+	case HOSTILE_INDIRECT:
+	case HOSTILE_INDIRECT_LOOP:
+	case HOSTILE_INDIRECT_NESTED:
+		table = indirect_table(g, id, &table_gpa);
+		if (g->opt.hostile == HOSTILE_INDIRECT) {
+			set_desc(&table[0], gpa, len, w, 0);
+			set_desc(desc, table_gpa, sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+		} else if (g->opt.hostile == HOSTILE_INDIRECT_LOOP) {
+			set_desc(&table[0], gpa, len, w | VRING_DESC_F_NEXT, 1);
+			set_desc(&table[1], gpa + len, len, w | VRING_DESC_F_NEXT, 0);
+			set_desc(desc, table_gpa, 2 * sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+		} else {
+			set_desc(&table[0], table_gpa, sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+			set_desc(desc, table_gpa, sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+		}
+		return;
+	default:
+		set_desc(desc, gpa, len, w, 0);
+		return;
+	}
+}
+
 /* Queue RX buffer id; vhost sees it once publish_and_notify() runs. */
 static void queue_rx_buffer(struct guest *g, struct virtqueue *vq, uint16_t id)
 {
 	struct vring_desc *desc = &vq->desc[id];
 
-	desc->addr = htole64(gpa_of(buf_offset(g, id)));
-	desc->len = htole32(g->opt.buf_size);
-	desc->flags = htole16(VRING_DESC_F_WRITE);
-	desc->next = 0;
+	if (g->opt.hostile) {
+		set_hostile_desc(g, vq, id);
+	} else {
+		desc->addr = htole64(gpa_of(buf_offset(g, id)));
+		desc->len = htole32(g->opt.buf_size);
+		desc->flags = htole16(VRING_DESC_F_WRITE);
+		desc->next = 0;
+	}
 	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = htole16(id);
 	vq->avail_idx++;
 	g->posted[id] = true;
@@ -917,6 +1118,58 @@ static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
 	return 0;
 }
 
+/* The most bytes vhost may report in one of our buffers. */
+static size_t buffer_capacity(const struct guest *g)
+{
+	switch (g->opt.hostile) {
+	case HOSTILE_SHORT:
+		return VNET_HDR_LEN - 4;
+	case HOSTILE_ZERO_LEN:
+		return 0;
+	default:
+		return g->opt.buf_size;
+	}
+}
+
+/*
+ * Whether a used buffer holds a frame to check: not where the guest's
+ * own layout garbles them (pieces of 8 bytes, buffers sharing pages) or
+ * where nothing can arrive, nor once the buffers are unmapped.
+ */
+static bool frames_readable(const struct guest *g)
+{
+	switch (g->opt.hostile) {
+	case HOSTILE_SHORT:
+	case HOSTILE_ZERO_LEN:
+	case HOSTILE_OUT_OF_RANGE:
+	case HOSTILE_OVERLAP:
+	case HOSTILE_SAME_PAGE:
+	case HOSTILE_LOOP:
+	case HOSTILE_INDIRECT_LOOP:
+	case HOSTILE_INDIRECT_NESTED:
+		return false;
+	default:
+		return !g->bufs_gone;
+	}
+}
+
+/*
+ * Where buffer id's header and frame are.  rewrite-desc: vhost read the
+ * descriptor once, when the buffer pointed at its own page or at its
+ * second one; the page vhost wrote is the one no longer poisoned.
+ */
+static const uint8_t *frame_buffer(const struct guest *g, uint16_t id)
+{
+	const uint8_t *buf = g->mem + buf_offset(g, id);
+
+	if (g->opt.hostile == HOSTILE_UNALIGNED)
+		return buf + HOSTILE_MISALIGN;
+	if (g->opt.hostile == HOSTILE_REWRITE_DESC &&
+	    buf[VNET_HDR_LEN] == POISON_BYTE)
+		return buf + g->opt.buf_size;
+	return buf;
+}
+
 /* One used-ring entry: 1 if it held a verified test frame, 0 if skipped. */
 static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 {
@@ -933,12 +1186,15 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	if (!g->posted[id])
 		return mismatch(g, "used-ring entry %" PRIu64 " returns buffer %u, which vhost already returned",
 				g->used_entries, id);
-	if (len > g->opt.buf_size)
+	if (len > buffer_capacity(g))
 		return mismatch(g, "used-ring entry %" PRIu64 " reports %u bytes in a %zu-byte buffer",
-				g->used_entries, len, g->opt.buf_size);
+				g->used_entries, len, buffer_capacity(g));
 	g->posted[id] = false;
 	if (len > g->written[id])
 		g->written[id] = len;
+	g->used_bytes += len;
+	if (!frames_readable(g))
+		return 0;
 
 	/* The rest of a skipped frame that vhost merged over several buffers. */
 	if (g->continuations) {
@@ -954,10 +1210,13 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 		return mismatch(g, "used-ring entry %" PRIu64 " reports %u bytes, less than the %zu-byte virtio-net header",
 				g->used_entries, len, VNET_HDR_LEN);
 
-	buf = g->mem + buf_offset(g, id);
+	buf = frame_buffer(g, id);
 	memcpy(&hdr, buf, sizeof(hdr));
-	/* Without MRG_RXBUF nobody writes num_buffers: one buffer a frame. */
-	if (g->mergeable)
+	/*
+	 * Without MRG_RXBUF nobody writes num_buffers: one buffer a frame.
+	 * With hdr-rewrite the guest itself scribbles over the header.
+	 */
+	if (g->mergeable && g->opt.hostile != HOSTILE_HDR_REWRITE)
 		num_buffers = le16toh(hdr.num_buffers);
 	frame = buf + VNET_HDR_LEN;
 	frame_len = len - VNET_HDR_LEN;
@@ -979,6 +1238,8 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	if (!g->frames)
 		g->first_us = g->last_us;
 	g->frames++;
+	if (g->misdeed_done)
+		g->frames_after++;
 	return 1;
 }
 
@@ -1001,8 +1262,13 @@ static bool stalled(struct guest *g)
 /* Give a consumed buffer back, poisoned so that stale bytes cannot pass. */
 static void recycle_rx_buffer(struct guest *g, uint16_t id, uint32_t len)
 {
-	if (!g->opt.spot_check)
+	/* A hostile guest's frame may be anywhere in the buffer's two pages. */
+	if (g->opt.hostile && !g->bufs_readonly && !g->bufs_gone)
+		memset(g->mem + buf_offset(g, id), POISON_BYTE, g->buf_stride);
+	else if (!g->opt.spot_check && !g->opt.hostile)
 		memset(g->mem + buf_offset(g, id), POISON_BYTE, len);
+	if (g->no_refill)
+		return;
 	if (stalled(g)) {
 		g->held[g->nheld++] = id;
 		return;
@@ -1084,6 +1350,10 @@ static int wait_for_call(struct guest *g, int64_t deadline)
 			return sys_fail(g, "poll");
 		if (n == 0)
 			return -ETIMEDOUT;
+		if (fds[1].revents && g->opt.hostile) {
+			g->vq_error = true;
+			return -ECONNRESET;
+		}
 		if (fds[1].revents)
 			return mismatch(g, "vhost signalled an error on the RX ring after %u frames (see the kernel log)",
 					g->frames);
@@ -1237,6 +1507,184 @@ static int receive_frames(struct guest *g)
 	}
 }
 
+/* ---- --hostile: a guest that breaks the rules ---- */
+
+/* Our VmPin: the pages vhost pinned for zero-copy are charged to us. */
+static int read_pinned_kb(struct guest *g, unsigned long *kb)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+
+	if (!f)
+		return sys_fail(g, "/proc/self/status");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "VmPin: %lu kB", kb) == 1) {
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return fail(g, -ENOENT, "/proc/self/status has no VmPin line");
+}
+
+
+/* rewrite-desc: every descriptor flips between its buffer's two pages. */
+static void *rewrite_descs(void *arg)
+{
+	struct guest *g = arg;
+	struct vring_desc *desc = g->vq[RX_QUEUE].desc;
+
+	for (unsigned int pass = 0;
+	     !__atomic_load_n(&g->stop_thread, __ATOMIC_RELAXED); pass++) {
+		for (unsigned int id = 0; id < g->opt.bufs; id++) {
+			uint64_t gpa = gpa_of(buf_offset(g, id)) +
+				       ((pass + id) & 1) * g->opt.buf_size;
+
+			__atomic_store_n(&desc[id].addr, htole64(gpa), __ATOMIC_RELAXED);
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
+/* hdr-rewrite: the header room of every buffer, over and over. */
+static void *rewrite_headers(void *arg)
+{
+	struct guest *g = arg;
+
+	for (unsigned int pass = 0;
+	     !__atomic_load_n(&g->stop_thread, __ATOMIC_RELAXED); pass++) {
+		for (unsigned int id = 0; id < g->opt.bufs; id++) {
+			uint8_t *hdr = g->mem + buf_offset(g, id);
+
+			for (unsigned int i = 0; i < VNET_HDR_LEN; i++)
+				__atomic_store_n(&hdr[i], (uint8_t)(pass + i), __ATOMIC_RELAXED);
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
+static int start_misdeed_thread(struct guest *g)
+{
+	void *(*fn)(void *);
+	int r;
+
+	if (g->opt.hostile == HOSTILE_REWRITE_DESC)
+		fn = rewrite_descs;
+	else if (g->opt.hostile == HOSTILE_HDR_REWRITE)
+		fn = rewrite_headers;
+	else
+		return 0;
+	r = pthread_create(&g->thread, NULL, fn, g);
+	if (r)
+		return fail(g, -r, "pthread_create: %s", strerror(r));
+	g->thread_running = true;
+	g->misdeed_done = true;
+	return 0;
+}
+
+static void stop_misdeed_thread(struct guest *g)
+{
+	if (!g->thread_running)
+		return;
+	__atomic_store_n(&g->stop_thread, true, __ATOMIC_RELAXED);
+	pthread_join(g->thread, NULL);
+	g->thread_running = false;
+}
+
+/* The misdeeds done to a running ring, after --hostile-after entries. */
+static bool misdeed_mid_stream(const struct guest *g)
+{
+	switch (g->opt.hostile) {
+	case HOSTILE_AVAIL_JUMP:
+	case HOSTILE_MPROTECT:
+	case HOSTILE_MUNMAP:
+	case HOSTILE_DONTNEED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int misdeed(struct guest *g)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	uint8_t *bufs = g->mem + g->bufs_offset;
+	size_t size = g->tables_offset - g->bufs_offset;
+	uint64_t one = 1;
+
+	g->misdeed_done = true;
+	printf("hostile %s after %" PRIu64 " used-ring entries\n",
+	       hostile_names[g->opt.hostile], g->used_entries);
+	switch (g->opt.hostile) {
+	case HOSTILE_AVAIL_JUMP:
+		/* From here only the jump is published, and kicked. */
+		g->no_refill = true;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		__atomic_store_n(&rx->avail->idx,
+				 htole16(rx->avail_idx + HOSTILE_AVAIL_JUMP_BY),
+				 __ATOMIC_RELAXED);
+		if (write(rx->kick_fd, &one, sizeof(one)) != sizeof(one))
+			return sys_fail(g, "kick eventfd");
+		return 0;
+	case HOSTILE_MPROTECT:
+		g->bufs_readonly = true;
+		return mprotect(bufs, size, PROT_READ) ? sys_fail(g, "mprotect") : 0;
+	case HOSTILE_MUNMAP:
+		g->bufs_gone = true;
+		return munmap(bufs, size) ? sys_fail(g, "munmap") : 0;
+	case HOSTILE_DONTNEED:
+		return madvise(bufs, size, MADV_DONTNEED) ? sys_fail(g, "madvise") : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Receive what a correct vhost still delivers to a hostile guest: until
+ * the last frame, --timeout-ms without a used entry, or a ring error.
+ */
+static int receive_hostile(struct guest *g)
+{
+	int64_t deadline = now_ms() + g->opt.timeout_ms;
+	int r = start_misdeed_thread(g);
+
+	while (!r) {
+		uint64_t entries = g->used_entries;
+
+		r = drain_used_ring(g);
+		if (r < 0 || received_all(g))
+			break;
+		if (!g->misdeed_done && misdeed_mid_stream(g) &&
+		    g->used_entries >= g->opt.hostile_after) {
+			r = misdeed(g);
+			continue;
+		}
+		if (g->used_entries != entries)
+			deadline = now_ms() + g->opt.timeout_ms;
+		r = wait_for_call(g, deadline);
+		if (r == -ETIMEDOUT || r == -ECONNRESET)
+			break;
+	}
+	stop_misdeed_thread(g);
+	return r == -ETIMEDOUT || r == -ECONNRESET ? 0 : (r < 0 ? r : 0);
+}
+
+static int report_hostile(struct guest *g)
+{
+	unsigned long kb;
+	int r = read_pinned_kb(g, &kb);
+
+	if (r < 0)
+		return r;
+	printf("hostile %s: %u frames intact, %u after the misdeed; lost %u; skipped %u; used-ring entries %" PRIu64 "; used bytes %" PRIu64 "; ring error %s; pinned before teardown: %lu kB\n",
+	       hostile_names[g->opt.hostile], g->frames, g->frames_after,
+	       g->lost, g->skipped, g->used_entries, g->used_bytes,
+	       g->vq_error ? "yes" : "no", kb);
+	return 0;
+}
+
 /* Attach the tap to both rings, post every RX buffer, then --ready. */
 static int start_device(struct guest *g)
 {
@@ -1386,21 +1834,12 @@ static void report_timing(struct guest *g)
  */
 static int report_pinned(struct guest *g)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[128];
 	unsigned long kb;
+	int r = read_pinned_kb(g, &kb);
 
-	if (!f)
-		return sys_fail(g, "/proc/self/status");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "VmPin: %lu kB", &kb) == 1) {
-			fclose(f);
-			printf("pinned after teardown: %lu kB\n", kb);
-			return 0;
-		}
-	}
-	fclose(f);
-	return fail(g, -ENOENT, "/proc/self/status has no VmPin line");
+	if (!r)
+		printf("pinned after teardown: %lu kB\n", kb);
+	return r;
 }
 
 static void guest_init(struct guest *g)
@@ -1464,6 +1903,15 @@ static int run_rx(struct guest *g)
 	r = start_device(g);
 	if (r < 0)
 		goto fail;
+	if (g->opt.hostile) {
+		r = receive_hostile(g);
+		if (!r)
+			r = report_hostile(g);
+		if (r < 0)
+			goto fail;
+		status = 0;
+		goto teardown;
+	}
 	r = receive_frames(g);
 	if (r < 0)
 		goto fail;
@@ -1483,6 +1931,7 @@ static int run_rx(struct guest *g)
 fail:
 	report_failure(g);
 teardown:
+	stop_misdeed_thread(g);
 	r = detach_backends(g);
 	if (!r)
 		r = report_pinned(g);
