@@ -2,8 +2,8 @@
 # A hostile guest: vguest --hostile on mvt0 breaks the virtio rules on a
 # bound queue (malformed buffers and rings, memory changed or taken away
 # under posted buffers, a thread racing the device) while the peer sends
-# it 200 frames; a correct guest on mvt1, bound to another queue, gets
-# 100 frames during each scenario.  For every scenario: the host stays up
+# it 200 frames (600 where it gives its pages away); a correct guest on
+# mvt1, bound to another queue, gets 100 frames during each scenario.  For every scenario: the host stays up
 # (the harness fails on any splat), the binding falls back to the copy
 # path or refuses the buffers, vhost reports a broken ring on its error
 # eventfd where it must, every descriptor vhost took comes back, no page
@@ -26,7 +26,7 @@ bad=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 | sed -n 's/^id=//p')
 good=$(zcrx-nl bind "$nic" 2 mvt1 copy 0 0 | sed -n 's/^id=//p')
 [ -n "$bad" ] && [ -n "$good" ] || bail_out "cannot bind queues 1 and 2"
 
-scenarios=16
+scenarios=17
 good_frames=$((scenarios * 100))
 rm -f /tmp/good-ready
 vguest rx --tap "$tap1" --ready /tmp/good-ready --len 1000 --count "$good_frames" \
@@ -36,6 +36,8 @@ wait_for_file /tmp/good-ready 100 || bail_out "the correct guest did not start"
 
 run=0
 passed=0
+skipped=0
+frames=200
 failed_names=
 
 # summary_has TEXT: the hostile guest's summary line holds TEXT.
@@ -47,7 +49,7 @@ summary_has() {
 summary_value() {
 	grep "^hostile $name:" /tmp/hostile.out | sed "s/^hostile $name: //" |
 		tr ';,' '\n\n' |
-		sed -n "s/^ *\([0-9]*\) $1.*/\1/p; s/^ *$1 \([0-9]*\).*/\1/p" | head -n 1
+		sed -n "s/^ *\([0-9][0-9]*\) $1.*/\1/p; s/^ *$1 \([0-9][0-9]*\).*/\1/p" | head -n 1
 }
 
 # in_place_delta: frames the hostile binding wrote in place this scenario.
@@ -61,9 +63,10 @@ good_in_place() {
 	[ "$v" -eq "$1" ] || { echo "in place: $v, want $1"; return 1; }
 }
 
-# hostile NAME [VGUEST-OPTION...]: one scenario; the hostile guest's
-# output in /tmp/hostile.out, its status in $hostile_rc.  The common
-# checks follow; the caller adds the scenario's own.
+# hostile NAME [VGUEST-OPTION...]: one scenario, $frames frames to the
+# hostile guest; its output in /tmp/hostile.out, its status in $hostile_rc.  The common
+# checks follow; the caller adds the scenario's own.  Fails (a TAP skip)
+# when the kernel lacks what the misdeed needs.
 hostile() {
 	name=$1
 	shift
@@ -72,7 +75,7 @@ hostile() {
 	bad_zc_before=$(field "$bad" rx_zerocopy)
 	good_zc_before=$(field "$good" rx_zerocopy)
 	rm -f /tmp/ready
-	vguest rx --tap "$tap0" --ready /tmp/ready --len 1000 --count 200 \
+	vguest rx --tap "$tap0" --ready /tmp/ready --len 1000 --count "$frames" \
 		--seed "$run" --timeout-ms 2000 --hostile "$name" "$@" \
 		> /tmp/hostile.out 2>&1 &
 	hostile_pid=$!
@@ -81,15 +84,21 @@ hostile() {
 	id=$good wait_posted || bail_out "the correct guest's buffers are not posted"
 	ip netns exec peer tapframe send "$peer" "$mac1" 1000 100 99 $(((run - 1) * 100)) &
 	good_sender=$!
-	ip netns exec peer tapframe send "$peer" "$mac0" 1000 200 "$run" 0
+	ip netns exec peer tapframe send "$peer" "$mac0" 1000 "$frames" "$run" 0
 	wait "$good_sender"
 	wait "$hostile_pid"
 	hostile_rc=$?
 	sed 's/^/# /' /tmp/hostile.out
+	if [ "$hostile_rc" -eq 77 ]; then
+		skipped=$((skipped + 1))
+		tap_run=$((tap_run + 1))
+		echo "ok $tap_run - $name # SKIP not in this kernel (see above)"
+		return 1
+	fi
 	check "$name: the hostile guest ran to its end, its own checks passed" \
 		test "$hostile_rc" -eq 0
 	check "$name: every descriptor vhost took came back, the guest's VmPin is 0" \
-		pinned_released
+		contains "pinned after teardown: 0 kB" "$(cat /tmp/hostile.out)"
 	check "$name: its binding has nothing in flight or pinned" \
 		eventually binding_has "$bad" in_flight=0 pinned_bytes=0
 	check "$name: the other guest's 100 frames went in place" \
@@ -121,9 +130,10 @@ check "short: all 200 frames arrived in 8-byte pieces (200 x 1012 bytes)" \
 check "short: none in place" test "$(in_place_delta)" -eq 0
 scenario_done
 
+# vhost takes no RX descriptor without a byte to write to: a ring error.
 hostile zero-len
-check "zero-len: nothing used, no ring error" \
-	summary_has "used-ring entries 0; used bytes 0; ring error no"
+check "zero-len: vhost signalled the ring error" summary_has "ring error yes"
+check "zero-len: nothing used" summary_has "used-ring entries 0; used bytes 0;"
 check "zero-len: none in place" test "$(in_place_delta)" -eq 0
 scenario_done
 
@@ -162,10 +172,12 @@ check "indirect: a buffer behind an indirect table goes in place" \
 scenario_done
 
 # ---- a running ring broken ----
-hostile avail-jump --hostile-after 50
+# A 64-entry ring: vhost runs out of what it read of the ring before the
+# 200 frames are in, and reads the index again.
+hostile avail-jump --hostile-after 20 --ring-size 64
 check "avail-jump: vhost signalled the ring error" summary_has "ring error yes"
 check "avail-jump: the frames before it intact" \
-	test "$(summary_value "frames intact")" -ge 50
+	test "$(summary_value "frames intact")" -ge 20
 scenario_done
 
 # A thread flips every descriptor between its buffer's two pages: vhost
@@ -185,6 +197,8 @@ check "hdr-rewrite: in place" test "$(in_place_delta)" -gt 0
 scenario_done
 
 # ---- guest memory changed under posted buffers ----
+# The pages already pinned stay writable to the NIC, as to any DMA;
+# the copy path cannot write them.
 hostile mprotect --hostile-after 50
 check "mprotect: no ring error" summary_has "ring error no"
 check "mprotect: what arrived is intact and in order" \
@@ -197,16 +211,24 @@ check "munmap: its pins dropped while the guest still ran" \
 	summary_has "pinned before teardown: 0 kB"
 scenario_done
 
-# MADV_DONTNEED: frames the NIC wrote into the pages given away are lost
-# to the guest (it reads zeros); the buffers it refills are its new
-# pages, pinned anew, and in place again.
-hostile dontneed --hostile-after 50
-check "dontneed: no ring error" summary_has "ring error no"
-check "dontneed: frames intact again after it" \
-	test "$(summary_value "after the misdeed")" -gt 0
-check "dontneed: no stale pin kept beside the new ones (at most 256 pages)" \
-	test "$(summary_value "pinned before teardown:")" -le 1024
-scenario_done
+# MADV_DONTNEED, or new memory mapped over the buffers (as a balloon
+# gives pages back): frames the NIC wrote into the pages given away are
+# lost to the guest (it reads zeros); the buffers it refills are its new
+# pages, pinned anew, and in place again.  600 frames: the 192 buffers
+# posted when the pages go take the first ones after it.
+frames=600
+for name in dontneed remap; do
+	# madvise needs CONFIG_ADVISE_SYSCALLS.
+	hostile $name --hostile-after 50 || continue
+	check "$name: no ring error" summary_has "ring error no"
+	check "$name: frames intact again after it" \
+		test "$(summary_value "after the misdeed")" -gt 0
+	check "$name: no stale pin kept beside the new ones (at most 256 pages)" \
+		test "$(summary_value "pinned before teardown:")" -le 1024
+	check "$name: and in place" test "$(in_place_delta)" -gt 0
+	scenario_done
+done
+frames=200
 
 [ "$run" -eq "$scenarios" ] || bail_out "ran $run scenarios, planned $scenarios"
 
@@ -229,5 +251,5 @@ check "after $scenarios hostile guests, a correct guest on mvt0: 200 frames inta
 check "all 200 in place" test "$(in_place_delta)" -eq 200
 check "and nothing left pinned" eventually binding_has "$bad" in_flight=0 pinned_bytes=0
 
-echo "# hostile scenarios: $run run, $passed passed, $((run - passed)) failed${failed_names:+ (}${failed_names# }${failed_names:+)}"
+echo "# hostile scenarios: $run run, $passed passed, $skipped skipped, $((run - passed - skipped)) failed${failed_names:+ (}${failed_names# }${failed_names:+)}"
 tap_done
