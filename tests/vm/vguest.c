@@ -109,6 +109,9 @@ enum hostile {
 	HOSTILE_DONTNEED,		/* after N entries, MADV_DONTNEED on buffers */
 	HOSTILE_REMAP,			/* after N entries, new memory mapped over them */
 	HOSTILE_HDR_REWRITE,		/* a thread scribbles over the header room */
+	HOSTILE_FRAME_REWRITE,		/* a thread rewrites the frames as they land */
+	HOSTILE_FORK,			/* after N entries, a child writes its copy */
+	HOSTILE_DUP_HEAD,		/* every avail entry names descriptor 0 */
 };
 
 static const char *const hostile_names[] = {
@@ -129,6 +132,9 @@ static const char *const hostile_names[] = {
 	[HOSTILE_DONTNEED] = "dontneed",
 	[HOSTILE_REMAP] = "remap",
 	[HOSTILE_HDR_REWRITE] = "hdr-rewrite",
+	[HOSTILE_FRAME_REWRITE] = "frame-rewrite",
+	[HOSTILE_FORK] = "fork",
+	[HOSTILE_DUP_HEAD] = "dup-head",
 };
 
 /* Offset of an unaligned buffer into its page. */
@@ -320,10 +326,11 @@ static void usage(FILE *f)
 		"                   guest's memory through vhost's IOTLB, as a vIOMMU\n"
 		"  --hostile NAME   break the rules: unaligned, short, zero-len,\n"
 		"                   out-of-range, overlap, same-page, loop, indirect,\n"
-		"                   indirect-loop, indirect-nested (buffers and rings\n"
-		"                   made so from the start), avail-jump, mprotect, munmap,\n"
-		"                   dontneed, remap (after --hostile-after used entries),\n"
-		"                   rewrite-desc, hdr-rewrite (a thread, from the start);\n"
+		"                   indirect-loop, indirect-nested, dup-head (buffers\n"
+		"                   and rings made so from the start),\n"
+		"                   avail-jump, mprotect, munmap, dontneed, remap, fork\n"
+		"                   (after --hostile-after used entries), rewrite-desc,\n"
+		"                   hdr-rewrite, frame-rewrite (a thread, from the start);\n"
 		"                   frames may be missing, those checked must be intact\n"
 		"                   and in order; ends at the last frame, after\n"
 		"                   --timeout-ms without one, or at a ring error, and\n"
@@ -1017,6 +1024,9 @@ static void queue_rx_buffer(struct guest *g, struct virtqueue *vq, uint16_t id)
 		desc->flags = htole16(VRING_DESC_F_WRITE);
 		desc->next = 0;
 	}
+	/* dup-head: descriptor id stays unused, 0 is offered in its place. */
+	if (g->opt.hostile == HOSTILE_DUP_HEAD)
+		id = 0;
 	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = htole16(id);
 	vq->avail_idx++;
 	g->posted[id] = true;
@@ -1151,6 +1161,8 @@ static bool frames_readable(const struct guest *g)
 	case HOSTILE_LOOP:
 	case HOSTILE_INDIRECT_LOOP:
 	case HOSTILE_INDIRECT_NESTED:
+	case HOSTILE_FRAME_REWRITE:
+	case HOSTILE_DUP_HEAD:
 		return false;
 	default:
 		return !g->bufs_gone;
@@ -1187,7 +1199,8 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	if (id >= g->opt.bufs)
 		return mismatch(g, "used-ring entry %" PRIu64 " names descriptor %u; %u were posted",
 				g->used_entries, id, g->opt.bufs);
-	if (!g->posted[id])
+	/* dup-head: descriptor 0 is out many times at once. */
+	if (!g->posted[id] && g->opt.hostile != HOSTILE_DUP_HEAD)
 		return mismatch(g, "used-ring entry %" PRIu64 " returns buffer %u, which vhost already returned",
 				g->used_entries, id);
 	if (len > buffer_capacity(g))
@@ -1580,6 +1593,34 @@ static void *rewrite_headers(void *arg)
 	return NULL;
 }
 
+/*
+ * frame-rewrite: the frame the NIC writes, rewritten as it lands: to the
+ * broadcast address, a test frame of tapframe's with a sequence number
+ * no guest expects.  Were the host to parse the Ethernet header from the
+ * guest's page, it would hand this to the other guests.
+ */
+static void *rewrite_frames(void *arg)
+{
+	static const uint8_t forged[TEST_HDR_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* to everyone */
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+		ETH_P_ZCRX_TEST >> 8, ETH_P_ZCRX_TEST & 0xff,
+		0xff, 0xff, 0xff, 0xff,			/* sequence number */
+	};
+	struct guest *g = arg;
+
+	while (!__atomic_load_n(&g->stop_thread, __ATOMIC_RELAXED)) {
+		for (unsigned int id = 0; id < g->opt.bufs; id++) {
+			uint8_t *frame = g->mem + buf_offset(g, id) + VNET_HDR_LEN;
+
+			for (unsigned int i = 0; i < sizeof(forged); i++)
+				__atomic_store_n(&frame[i], forged[i], __ATOMIC_RELAXED);
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
 static int start_misdeed_thread(struct guest *g)
 {
 	void *(*fn)(void *);
@@ -1589,6 +1630,8 @@ static int start_misdeed_thread(struct guest *g)
 		fn = rewrite_descs;
 	else if (g->opt.hostile == HOSTILE_HDR_REWRITE)
 		fn = rewrite_headers;
+	else if (g->opt.hostile == HOSTILE_FRAME_REWRITE)
+		fn = rewrite_frames;
 	else
 		return 0;
 	r = pthread_create(&g->thread, NULL, fn, g);
@@ -1608,6 +1651,31 @@ static void stop_misdeed_thread(struct guest *g)
 	g->thread_running = false;
 }
 
+/*
+ * fork: a child gets a copy of our memory, pinned pages and all, and
+ * writes over every buffer of its copy.  Frames must keep arriving in
+ * ours (a pinned page stays the parent's), and nothing the child wrote
+ * may show in them.
+ */
+static int fork_and_scribble(struct guest *g, uint8_t *bufs, size_t size)
+{
+	int status;
+	pid_t child;
+
+	child = fork();
+	if (child < 0)
+		return sys_fail(g, "fork");
+	if (!child) {
+		memset(bufs, 0x5a, size);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) < 0)
+		return sys_fail(g, "waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail(g, -ECHILD, "the forked child did not exit cleanly");
+	return 0;
+}
+
 /* The misdeeds done to a running ring, after --hostile-after entries. */
 static bool misdeed_mid_stream(const struct guest *g)
 {
@@ -1617,6 +1685,7 @@ static bool misdeed_mid_stream(const struct guest *g)
 	case HOSTILE_MUNMAP:
 	case HOSTILE_DONTNEED:
 	case HOSTILE_REMAP:
+	case HOSTILE_FORK:
 		return true;
 	default:
 		return false;
@@ -1664,6 +1733,8 @@ static int misdeed(struct guest *g)
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			return sys_fail(g, "mmap over the buffers");
 		return 0;
+	case HOSTILE_FORK:
+		return fork_and_scribble(g, bufs, size);
 	default:
 		return 0;
 	}
