@@ -225,7 +225,8 @@ struct guest {
 	bool no_refill;			/* buffers are not given back any more */
 	uint64_t used_bytes;		/* sum of the used entries' lengths */
 	uint32_t frames_after;		/* frames verified after the misdeed */
-	pthread_t thread;		/* rewrite-desc, hdr-rewrite */
+	uint32_t stale;			/* used buffers the NIC wrote elsewhere */
+	pthread_t thread;		/* rewrite-desc, hdr-rewrite, frame-rewrite */
 	bool thread_running;
 	bool stop_thread;		/* atomic */
 };
@@ -1016,14 +1017,11 @@ static void queue_rx_buffer(struct guest *g, struct virtqueue *vq, uint16_t id)
 {
 	struct vring_desc *desc = &vq->desc[id];
 
-	if (g->opt.hostile) {
+	if (g->opt.hostile)
 		set_hostile_desc(g, vq, id);
-	} else {
-		desc->addr = htole64(gpa_of(buf_offset(g, id)));
-		desc->len = htole32(g->opt.buf_size);
-		desc->flags = htole16(VRING_DESC_F_WRITE);
-		desc->next = 0;
-	}
+	else
+		set_desc(desc, gpa_of(buf_offset(g, id)), g->opt.buf_size,
+			 VRING_DESC_F_WRITE, 0);
 	/* dup-head: descriptor id stays unused, 0 is offered in its place. */
 	if (g->opt.hostile == HOSTILE_DUP_HEAD)
 		id = 0;
@@ -1145,6 +1143,29 @@ static size_t buffer_capacity(const struct guest *g)
 	}
 }
 
+/* The misdeeds done to a running ring, after --hostile-after entries. */
+static bool misdeed_mid_stream(const struct guest *g)
+{
+	switch (g->opt.hostile) {
+	case HOSTILE_AVAIL_JUMP:
+	case HOSTILE_MPROTECT:
+	case HOSTILE_MUNMAP:
+	case HOSTILE_DONTNEED:
+	case HOSTILE_REMAP:
+	case HOSTILE_FORK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A misdeed to do to the running ring now: nothing is consumed past it. */
+static bool misdeed_due(const struct guest *g)
+{
+	return misdeed_mid_stream(g) && !g->misdeed_done &&
+	       g->used_entries >= g->opt.hostile_after;
+}
+
 /*
  * Whether a used buffer holds a frame to check: not where the guest's
  * own layout garbles them (pieces of 8 bytes, buffers sharing pages) or
@@ -1242,7 +1263,15 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	/* Not ours (neighbour discovery and the like): skip, as tapframe. */
 	if (test_off < 0) {
 		g->skipped++;
-		if (num_buffers > 1)
+		/*
+		 * A hostile guest's frames are one buffer each, and the header
+		 * may be whatever its memory held.  A page still poisoned
+		 * although vhost reports a frame in it: the NIC wrote a page
+		 * that is not the guest's at that address any more.
+		 */
+		if (g->opt.hostile && frame_len && frame[0] == POISON_BYTE)
+			g->stale++;
+		else if (num_buffers > 1 && !g->opt.hostile)
 			g->continuations = num_buffers - 1;
 		return 0;
 	}
@@ -1263,6 +1292,10 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 /* All frames are in: the last one, when some may be lost. */
 static bool received_all(const struct guest *g)
 {
+	/* Frames not checked: all in once their bytes are. */
+	if (g->opt.hostile && !frames_readable(g))
+		return g->used_bytes >= (uint64_t)g->opt.count *
+					(g->opt.frame_len + VNET_HDR_LEN);
 	return g->opt.allow_loss ? g->next_seq >= g->opt.count :
 				   g->frames >= g->opt.count;
 }
@@ -1322,7 +1355,8 @@ static int drain_used_ring(struct guest *g)
 
 	if (g->stall_end > 0 && now_ms() >= g->stall_end)
 		end_stall(g);
-	while (rx->last_used_idx != used_idx && !received_all(g)) {
+	while (rx->last_used_idx != used_idx && !received_all(g) &&
+	       !misdeed_due(g)) {
 		const struct vring_used_elem *elem =
 			&rx->used->ring[rx->last_used_idx & (rx->num - 1)];
 		uint32_t id = le32toh(elem->id), len = le32toh(elem->len);
@@ -1676,22 +1710,6 @@ static int fork_and_scribble(struct guest *g, uint8_t *bufs, size_t size)
 	return 0;
 }
 
-/* The misdeeds done to a running ring, after --hostile-after entries. */
-static bool misdeed_mid_stream(const struct guest *g)
-{
-	switch (g->opt.hostile) {
-	case HOSTILE_AVAIL_JUMP:
-	case HOSTILE_MPROTECT:
-	case HOSTILE_MUNMAP:
-	case HOSTILE_DONTNEED:
-	case HOSTILE_REMAP:
-	case HOSTILE_FORK:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int misdeed(struct guest *g)
 {
 	struct virtqueue *rx = &g->vq[RX_QUEUE];
@@ -1755,8 +1773,7 @@ static int receive_hostile(struct guest *g)
 		r = drain_used_ring(g);
 		if (r < 0 || received_all(g))
 			break;
-		if (!g->misdeed_done && misdeed_mid_stream(g) &&
-		    g->used_entries >= g->opt.hostile_after) {
+		if (misdeed_due(g)) {
 			r = misdeed(g);
 			continue;
 		}
@@ -1779,9 +1796,9 @@ static int report_hostile(struct guest *g)
 
 	if (r < 0)
 		return r;
-	printf("hostile %s: %u frames intact, %u after the misdeed; lost %u; skipped %u; used-ring entries %" PRIu64 "; used bytes %" PRIu64 "; ring error %s; pinned before teardown: %lu kB\n",
+	printf("hostile %s: %u frames intact, %u after the misdeed; lost %u; skipped %u; stale %u; used-ring entries %" PRIu64 "; used bytes %" PRIu64 "; ring error %s; pinned before teardown: %lu kB\n",
 	       hostile_names[g->opt.hostile], g->frames, g->frames_after,
-	       g->lost, g->skipped, g->used_entries, g->used_bytes,
+	       g->lost, g->skipped, g->stale, g->used_entries, g->used_bytes,
 	       g->vq_error ? "yes" : "no", kb);
 	return 0;
 }

@@ -76,7 +76,7 @@ hostile() {
 	good_zc_before=$(field "$good" rx_zerocopy)
 	rm -f /tmp/ready
 	vguest rx --tap "$tap0" --ready /tmp/ready --len 1000 --count "$frames" \
-		--seed "$run" --timeout-ms 2000 --hostile "$name" "$@" \
+		--seed "$run" --timeout-ms 10000 --hostile "$name" "$@" \
 		> /tmp/hostile.out 2>&1 &
 	hostile_pid=$!
 	wait_for_file /tmp/ready 100 || bail_out "vguest --hostile $name did not start"
@@ -250,6 +250,8 @@ for name in dontneed remap; do
 	# madvise needs CONFIG_ADVISE_SYSCALLS.
 	hostile $name --hostile-after 50 || continue
 	check "$name: no ring error" summary_has "ring error no"
+	check "$name: no frame written into a page the guest gave away once it refilled (stale 0)" \
+		summary_has "; stale 0;"
 	check "$name: frames intact again after it" \
 		test "$(summary_value "after the misdeed")" -gt 0
 	check "$name: no stale pin kept beside the new ones (at most 256 pages)" \
