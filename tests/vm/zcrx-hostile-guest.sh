@@ -3,11 +3,12 @@
 # bound queue (malformed buffers and rings, memory changed or taken away
 # under posted buffers, a thread racing the device) while the peer sends
 # it 200 frames (600 where it gives its pages away); a correct guest on
-# mvt1, bound to another queue, gets 100 frames during each scenario.  For every scenario: the host stays up
-# (the harness fails on any splat), the binding falls back to the copy
-# path or refuses the buffers, vhost reports a broken ring on its error
-# eventfd where it must, every descriptor vhost took comes back, no page
-# stays pinned, and the other guest receives every byte intact, in place.
+# mvt1, bound to another queue, gets 100 frames during each scenario.
+# For every scenario: the host stays up (the harness fails on any
+# splat), the binding falls back to the copy path or refuses the
+# buffers, vhost reports a broken ring on its error eventfd where it
+# must, every descriptor vhost took comes back, no page stays pinned,
+# and the other guest receives every byte intact, in place.
 . /zcrx/tests/lib.sh
 
 nsim_create
@@ -64,9 +65,10 @@ good_in_place() {
 }
 
 # hostile NAME [VGUEST-OPTION...]: one scenario, $frames frames to the
-# hostile guest; its output in /tmp/hostile.out, its status in $hostile_rc.  The common
-# checks follow; the caller adds the scenario's own.  Fails (a TAP skip)
-# when the kernel lacks what the misdeed needs.
+# hostile guest; its output in /tmp/hostile.out, its status in
+# $hostile_rc.  The common checks follow; the caller adds the
+# scenario's own.  Fails (a TAP skip) when the kernel lacks what the
+# misdeed needs.
 hostile() {
 	name=$1
 	shift
