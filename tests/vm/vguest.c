@@ -15,8 +15,12 @@
  * --disrupt changes the memory table or the backend mid-stream, as QEMU
  * does on memory hotplug or a VM stop/cont; --iommu puts an IOTLB (a
  * vIOMMU) between vhost and the guest's memory, addresses being IOVAs.
+ * --hostile makes it a guest that breaks the rules (malformed buffers and
+ * rings, memory changed under posted buffers): it then reports what came
+ * back instead of insisting on every frame, for the test to judge.
  *
- * Exit status: 0 all frames intact, 1 failure, 2 usage error.
+ * Exit status: 0 all frames intact, 1 failure, 2 usage error, 77 (with
+ * --hostile) the kernel lacks what the misdeed needs.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -36,6 +40,8 @@
 #include <net/if.h>
 #include <netinet/ip.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,6 +89,61 @@ enum disruption {
 	DISRUPT_BACKEND,		/* RX backend detached, then attached again */
 };
 
+/* --hostile: what the guest does wrong (hostile_names[] in the same order). */
+enum hostile {
+	HOSTILE_NONE,
+	HOSTILE_UNALIGNED,		/* buffers 64 bytes past a page boundary */
+	HOSTILE_SHORT,			/* 8-byte buffers, shorter than the header */
+	HOSTILE_ZERO_LEN,		/* buffers of 0 bytes */
+	HOSTILE_OUT_OF_RANGE,		/* GPAs past the end of the memory table */
+	HOSTILE_OVERLAP,		/* each buffer overlaps the next by half */
+	HOSTILE_SAME_PAGE,		/* every buffer is the same page */
+	HOSTILE_LOOP,			/* chains 0->1->0, 2->3->2, ... */
+	HOSTILE_INDIRECT,		/* each buffer behind a 1-entry indirect table */
+	HOSTILE_INDIRECT_LOOP,		/* indirect tables whose chain loops */
+	HOSTILE_INDIRECT_NESTED,	/* an indirect table naming an indirect table */
+	HOSTILE_AVAIL_JUMP,		/* after N entries, avail->idx 1000 ahead */
+	HOSTILE_REWRITE_DESC,		/* a thread flips posted descriptors' pages */
+	HOSTILE_MPROTECT,		/* after N entries, buffers made read-only */
+	HOSTILE_MUNMAP,			/* after N entries, buffers unmapped */
+	HOSTILE_DONTNEED,		/* after N entries, MADV_DONTNEED on buffers */
+	HOSTILE_REMAP,			/* after N entries, new memory mapped over them */
+	HOSTILE_HDR_REWRITE,		/* a thread scribbles over the header room */
+	HOSTILE_FRAME_REWRITE,		/* a thread rewrites the frames as they land */
+	HOSTILE_FORK,			/* after N entries, a child writes its copy */
+	HOSTILE_DUP_HEAD,		/* every avail entry names descriptor 0 */
+};
+
+static const char *const hostile_names[] = {
+	[HOSTILE_UNALIGNED] = "unaligned",
+	[HOSTILE_SHORT] = "short",
+	[HOSTILE_ZERO_LEN] = "zero-len",
+	[HOSTILE_OUT_OF_RANGE] = "out-of-range",
+	[HOSTILE_OVERLAP] = "overlap",
+	[HOSTILE_SAME_PAGE] = "same-page",
+	[HOSTILE_LOOP] = "loop",
+	[HOSTILE_INDIRECT] = "indirect",
+	[HOSTILE_INDIRECT_LOOP] = "indirect-loop",
+	[HOSTILE_INDIRECT_NESTED] = "indirect-nested",
+	[HOSTILE_AVAIL_JUMP] = "avail-jump",
+	[HOSTILE_REWRITE_DESC] = "rewrite-desc",
+	[HOSTILE_MPROTECT] = "mprotect",
+	[HOSTILE_MUNMAP] = "munmap",
+	[HOSTILE_DONTNEED] = "dontneed",
+	[HOSTILE_REMAP] = "remap",
+	[HOSTILE_HDR_REWRITE] = "hdr-rewrite",
+	[HOSTILE_FRAME_REWRITE] = "frame-rewrite",
+	[HOSTILE_FORK] = "fork",
+	[HOSTILE_DUP_HEAD] = "dup-head",
+};
+
+/* Offset of an unaligned buffer into its page. */
+#define HOSTILE_MISALIGN 64u
+/* How far --hostile avail-jump moves the avail index past the ring. */
+#define HOSTILE_AVAIL_JUMP_BY 1000u
+/* Indirect table entries per buffer (a loop needs two). */
+#define HOSTILE_TABLE_ENTRIES 2u
+
 struct options {
 	const char *tap_path;
 	const char *ready_path;
@@ -108,6 +169,8 @@ struct options {
 	bool rewritten;			/* the host rewrites one byte of each frame: */
 	size_t rewritten_off;		/* at this frame offset */
 	uint8_t rewritten_val;		/* to this value */
+	enum hostile hostile;
+	uint32_t hostile_after;		/* mid-stream misdeeds: after this many used entries */
 };
 
 struct virtqueue {
@@ -154,6 +217,20 @@ struct guest {
 	bool disrupted;
 	bool mismatch;			/* diag describes a check, not a system error */
 	char diag[320];
+	/* --hostile */
+	size_t buf_stride;		/* bytes between buffers: two pages a buffer */
+	size_t tables_offset;		/* indirect tables, HOSTILE_TABLE_ENTRIES each */
+	bool vq_error;			/* vhost signalled the RX ring's error eventfd */
+	bool misdeed_done;		/* the mid-stream misdeed happened */
+	bool bufs_readonly;		/* buffers may be read, not written */
+	bool bufs_gone;			/* buffers may not be touched at all */
+	bool no_refill;			/* buffers are not given back any more */
+	uint64_t used_bytes;		/* sum of the used entries' lengths */
+	uint32_t frames_after;		/* frames verified after the misdeed */
+	uint32_t stale;			/* used buffers the NIC wrote elsewhere */
+	pthread_t thread;		/* rewrite-desc, hdr-rewrite, frame-rewrite */
+	bool thread_running;
+	bool stop_thread;		/* atomic */
 };
 
 /* Generator shared with tapframe.c: keep the two identical. */
@@ -254,7 +331,20 @@ static void usage(FILE *f)
 		"                   detach the RX backend and attach it again; vhost\n"
 		"                   must have returned every buffer it took by then\n"
 		"  --iommu          negotiate VIRTIO_F_ACCESS_PLATFORM and map the\n"
-		"                   guest's memory through vhost's IOTLB, as a vIOMMU\n");
+		"                   guest's memory through vhost's IOTLB, as a vIOMMU\n"
+		"  --hostile NAME   break the rules: unaligned, short, zero-len,\n"
+		"                   out-of-range, overlap, same-page, loop, indirect,\n"
+		"                   indirect-loop, indirect-nested, dup-head (buffers\n"
+		"                   and rings made so from the start),\n"
+		"                   avail-jump, mprotect, munmap, dontneed, remap, fork\n"
+		"                   (after --hostile-after used entries), rewrite-desc,\n"
+		"                   hdr-rewrite, frame-rewrite (a thread, from the start);\n"
+		"                   frames may be missing, those checked must be intact\n"
+		"                   and in order; ends at the last frame, after\n"
+		"                   --timeout-ms without one, or at a ring error, and\n"
+		"                   prints a summary line; exit 0 unless a check failed,\n"
+		"                   77 if the kernel lacks what the misdeed needs\n"
+		"  --hostile-after N  used entries before the misdeed (default 50)\n");
 }
 
 /* A number within [min, max], nothing else; base as strtoull()'s 0, like tapframe. */
@@ -279,7 +369,8 @@ enum {
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
 	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
 	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_REWRITTEN,
-	OPT_RELEASE_IN_CHILD, OPT_DISCARD_AFTER, OPT_HELP,
+	OPT_RELEASE_IN_CHILD, OPT_DISCARD_AFTER, OPT_HOSTILE, OPT_HOSTILE_AFTER,
+	OPT_HELP,
 };
 
 static const struct option rx_options[] = {
@@ -305,6 +396,8 @@ static const struct option rx_options[] = {
 	{ "rewritten", required_argument, NULL, OPT_REWRITTEN },
 	{ "release-in-child", no_argument, NULL, OPT_RELEASE_IN_CHILD },
 	{ "discard-after", required_argument, NULL, OPT_DISCARD_AFTER },
+	{ "hostile", required_argument, NULL, OPT_HOSTILE },
+	{ "hostile-after", required_argument, NULL, OPT_HOSTILE_AFTER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -326,6 +419,7 @@ static const struct {
 	[OPT_DISRUPT_AFTER] = { "--disrupt-after", 1, UINT32_MAX },
 	[OPT_QUIET] = { "--quiet-ms", 1, MAX_TIMEOUT_MS },
 	[OPT_DISCARD_AFTER] = { "--discard-after", 1, UINT32_MAX },
+	[OPT_HOSTILE_AFTER] = { "--hostile-after", 1, UINT32_MAX },
 };
 
 static int parse_numeric_option(struct guest *g, int opt, const char *arg)
@@ -374,6 +468,9 @@ static int parse_numeric_option(struct guest *g, int opt, const char *arg)
 	case OPT_DISCARD_AFTER:
 		o->discard_after = v;
 		break;
+	case OPT_HOSTILE_AFTER:
+		o->hostile_after = v;
+		break;
 	}
 	return 0;
 }
@@ -410,6 +507,11 @@ static int check_options(struct guest *g, bool bufs_given)
 	/* The dirty-log check reads GPAs, which an IOTLB would hide. */
 	if (o->iommu && o->log_dirty)
 		return fail(g, -EINVAL, "--iommu and --log-dirty do not go together");
+	/* A hostile guest's buffers are laid out for one page each. */
+	if (o->hostile && (o->buf_size != GUEST_PAGE_SIZE || o->disrupt ||
+			   o->iommu || o->log_dirty || o->stall_after ||
+			   o->release_in_child))
+		return fail(g, -EINVAL, "--hostile takes no --buf-size, --disrupt, --iommu, --log-dirty, --stall-after or --release-in-child");
 	/* Each frame must arrive in one buffer (num_buffers == 1). */
 	if (o->frame_len + VNET_HDR_LEN > o->buf_size)
 		return fail(g, -EINVAL,
@@ -439,6 +541,19 @@ static int parse_rewritten(struct guest *g, const char *arg)
 	return 0;
 }
 
+static int parse_hostile(struct guest *g, const char *arg)
+{
+	for (size_t i = 1; i < sizeof(hostile_names) / sizeof(hostile_names[0]); i++) {
+		if (!strcmp(arg, hostile_names[i])) {
+			g->opt.hostile = i;
+			/* What comes back is reported, not insisted on. */
+			g->opt.allow_loss = true;
+			return 0;
+		}
+	}
+	return fail(g, -EINVAL, "--hostile %s: not a misdeed vguest knows", arg);
+}
+
 /* Returns 0 to run, 1 for --help, -EINVAL on a usage error. */
 static int parse_rx_args(struct guest *g, int argc, char **argv)
 {
@@ -449,6 +564,7 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 	*o = (struct options) {
 		.ring_size = 256, .bufs = 256, .buf_size = GUEST_PAGE_SIZE,
 		.count = 100, .frame_len = 1000, .timeout_ms = 5000,
+		.hostile_after = 50,
 	};
 	opterr = 0;
 	optind = 1;
@@ -493,6 +609,11 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 			if (r < 0)
 				return r;
 			break;
+		case OPT_HOSTILE:
+			r = parse_hostile(g, optarg);
+			if (r < 0)
+				return r;
+			break;
 		case OPT_HELP:
 			return 1;
 		case ':':
@@ -526,7 +647,7 @@ static uint64_t gpa_of(size_t offset)
 
 static size_t buf_offset(const struct guest *g, unsigned int id)
 {
-	return g->bufs_offset + (size_t)id * g->opt.buf_size;
+	return g->bufs_offset + (size_t)id * g->buf_stride;
 }
 
 /*
@@ -552,7 +673,17 @@ static int map_guest_memory(struct guest *g)
 					sizeof(__virtio16));
 	}
 	g->bufs_offset = offset;
-	g->mem_size = offset + (size_t)g->opt.bufs * g->opt.buf_size;
+	/*
+	 * A hostile guest's buffer has a second page: where an unaligned
+	 * buffer runs on to, or a rewritten descriptor points instead.
+	 */
+	g->buf_stride = g->opt.buf_size * (g->opt.hostile ? 2 : 1);
+	offset += (size_t)g->opt.bufs * g->buf_stride;
+	g->tables_offset = offset;
+	if (g->opt.hostile)
+		offset += page_round_up(sizeof(struct vring_desc) *
+					HOSTILE_TABLE_ENTRIES * g->opt.bufs);
+	g->mem_size = offset;
 
 	g->mem = mmap(NULL, g->mem_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -570,6 +701,10 @@ static int map_guest_memory(struct guest *g)
 		vq->used = (struct vring_used *)(g->mem + offsets[q][2]);
 		vq->used_gpa = gpa_of(offsets[q][2]);
 	}
+	/* Poisoned: a page vhost wrote is told from one it did not. */
+	if (g->opt.hostile)
+		memset(g->mem + g->bufs_offset, POISON_BYTE,
+		       g->tables_offset - g->bufs_offset);
 
 	g->posted = calloc(g->opt.bufs, sizeof(*g->posted));
 	g->written = calloc(g->opt.bufs, sizeof(*g->written));
@@ -642,6 +777,9 @@ static int negotiate_features(struct guest *g)
 		acked |= 1ull << VHOST_F_LOG_ALL;
 	if (g->opt.iommu)
 		acked |= 1ull << VIRTIO_F_ACCESS_PLATFORM;
+	/* A hostile guest says it uses indirect tables, as a real one would. */
+	if (g->opt.hostile)
+		acked |= offered & (1ull << VIRTIO_RING_F_INDIRECT_DESC);
 	g->mergeable = acked & (1ull << VIRTIO_NET_F_MRG_RXBUF);
 	return VHOST_IOCTL(g, VHOST_SET_FEATURES, -1, &acked);
 }
@@ -817,15 +955,91 @@ static int set_backend(struct guest *g, struct virtqueue *vq, int fd)
 
 /* ---- ring operations (driver side of a split ring) ---- */
 
+static void set_desc(struct vring_desc *desc, uint64_t gpa, uint32_t len,
+		     uint16_t flags, uint16_t next)
+{
+	desc->addr = htole64(gpa);
+	desc->len = htole32(len);
+	desc->flags = htole16(flags);
+	desc->next = htole16(next);
+}
+
+/* Buffer id's indirect table, for --hostile indirect*. */
+static struct vring_desc *indirect_table(struct guest *g, uint16_t id,
+					 uint64_t *gpa)
+{
+	size_t offset = g->tables_offset +
+			sizeof(struct vring_desc) * HOSTILE_TABLE_ENTRIES * id;
+
+	*gpa = gpa_of(offset);
+	return (struct vring_desc *)(g->mem + offset);
+}
+
+/* The descriptor of buffer id as --hostile breaks it. */
+static void set_hostile_desc(struct guest *g, struct virtqueue *vq, uint16_t id)
+{
+	uint64_t gpa = gpa_of(buf_offset(g, id)), table_gpa;
+	struct vring_desc *desc = &vq->desc[id], *table;
+	uint32_t len = g->opt.buf_size;
+	uint16_t w = VRING_DESC_F_WRITE;
+
+	switch (g->opt.hostile) {
+	case HOSTILE_UNALIGNED:
+		set_desc(desc, gpa + HOSTILE_MISALIGN, len, w, 0);
+		return;
+	case HOSTILE_SHORT:
+		set_desc(desc, gpa, VNET_HDR_LEN - 4, w, 0);
+		return;
+	case HOSTILE_ZERO_LEN:
+		set_desc(desc, gpa, 0, w, 0);
+		return;
+	case HOSTILE_OUT_OF_RANGE:
+		set_desc(desc, gpa_of(g->mem_size) + (uint64_t)id * len, len, w, 0);
+		return;
+	case HOSTILE_OVERLAP:
+		set_desc(desc, gpa_of(g->bufs_offset + (size_t)id * len / 2), len, w, 0);
+		return;
+	case HOSTILE_SAME_PAGE:
+		set_desc(desc, gpa_of(g->bufs_offset), len, w, 0);
+		return;
+	case HOSTILE_LOOP:
+		set_desc(desc, gpa, len, w | VRING_DESC_F_NEXT, (id ^ 1) % vq->num);
+		return;
+	case HOSTILE_INDIRECT:
+	case HOSTILE_INDIRECT_LOOP:
+	case HOSTILE_INDIRECT_NESTED:
+		table = indirect_table(g, id, &table_gpa);
+		if (g->opt.hostile == HOSTILE_INDIRECT) {
+			set_desc(&table[0], gpa, len, w, 0);
+			set_desc(desc, table_gpa, sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+		} else if (g->opt.hostile == HOSTILE_INDIRECT_LOOP) {
+			set_desc(&table[0], gpa, len, w | VRING_DESC_F_NEXT, 1);
+			set_desc(&table[1], gpa + len, len, w | VRING_DESC_F_NEXT, 0);
+			set_desc(desc, table_gpa, 2 * sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+		} else {
+			set_desc(&table[0], table_gpa, sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+			set_desc(desc, table_gpa, sizeof(*table), VRING_DESC_F_INDIRECT, 0);
+		}
+		return;
+	default:
+		set_desc(desc, gpa, len, w, 0);
+		return;
+	}
+}
+
 /* Queue RX buffer id; vhost sees it once publish_and_notify() runs. */
 static void queue_rx_buffer(struct guest *g, struct virtqueue *vq, uint16_t id)
 {
 	struct vring_desc *desc = &vq->desc[id];
 
-	desc->addr = htole64(gpa_of(buf_offset(g, id)));
-	desc->len = htole32(g->opt.buf_size);
-	desc->flags = htole16(VRING_DESC_F_WRITE);
-	desc->next = 0;
+	if (g->opt.hostile)
+		set_hostile_desc(g, vq, id);
+	else
+		set_desc(desc, gpa_of(buf_offset(g, id)), g->opt.buf_size,
+			 VRING_DESC_F_WRITE, 0);
+	/* dup-head: descriptor id stays unused, 0 is offered in its place. */
+	if (g->opt.hostile == HOSTILE_DUP_HEAD)
+		id = 0;
 	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = htole16(id);
 	vq->avail_idx++;
 	g->posted[id] = true;
@@ -946,6 +1160,83 @@ static int discard_rx_buffers(struct guest *g)
 	return 1;
 }
 
+/* The most bytes vhost may report in one of our buffers. */
+static size_t buffer_capacity(const struct guest *g)
+{
+	switch (g->opt.hostile) {
+	case HOSTILE_SHORT:
+		return VNET_HDR_LEN - 4;
+	case HOSTILE_ZERO_LEN:
+		return 0;
+	default:
+		return g->opt.buf_size;
+	}
+}
+
+/* The misdeeds done to a running ring, after --hostile-after entries. */
+static bool misdeed_mid_stream(const struct guest *g)
+{
+	switch (g->opt.hostile) {
+	case HOSTILE_AVAIL_JUMP:
+	case HOSTILE_MPROTECT:
+	case HOSTILE_MUNMAP:
+	case HOSTILE_DONTNEED:
+	case HOSTILE_REMAP:
+	case HOSTILE_FORK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A misdeed to do to the running ring now: nothing is consumed past it. */
+static bool misdeed_due(const struct guest *g)
+{
+	return misdeed_mid_stream(g) && !g->misdeed_done &&
+	       g->used_entries >= g->opt.hostile_after;
+}
+
+/*
+ * Whether a used buffer holds a frame to check: not where the guest's
+ * own layout garbles them (pieces of 8 bytes, buffers sharing pages) or
+ * where nothing can arrive, nor once the buffers are unmapped.
+ */
+static bool frames_readable(const struct guest *g)
+{
+	switch (g->opt.hostile) {
+	case HOSTILE_SHORT:
+	case HOSTILE_ZERO_LEN:
+	case HOSTILE_OUT_OF_RANGE:
+	case HOSTILE_OVERLAP:
+	case HOSTILE_SAME_PAGE:
+	case HOSTILE_LOOP:
+	case HOSTILE_INDIRECT_LOOP:
+	case HOSTILE_INDIRECT_NESTED:
+	case HOSTILE_FRAME_REWRITE:
+	case HOSTILE_DUP_HEAD:
+		return false;
+	default:
+		return !g->bufs_gone;
+	}
+}
+
+/*
+ * Where buffer id's header and frame are.  rewrite-desc: vhost read the
+ * descriptor once, when the buffer pointed at its own page or at its
+ * second one; the page vhost wrote is the one no longer poisoned.
+ */
+static const uint8_t *frame_buffer(const struct guest *g, uint16_t id)
+{
+	const uint8_t *buf = g->mem + buf_offset(g, id);
+
+	if (g->opt.hostile == HOSTILE_UNALIGNED)
+		return buf + HOSTILE_MISALIGN;
+	if (g->opt.hostile == HOSTILE_REWRITE_DESC &&
+	    buf[VNET_HDR_LEN] == POISON_BYTE)
+		return buf + g->opt.buf_size;
+	return buf;
+}
+
 /* One used-ring entry: 1 if it held a verified test frame, 0 if skipped. */
 static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 {
@@ -959,15 +1250,19 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	if (id >= g->opt.bufs)
 		return mismatch(g, "used-ring entry %" PRIu64 " names descriptor %u; %u were posted",
 				g->used_entries, id, g->opt.bufs);
-	if (!g->posted[id])
+	/* dup-head: descriptor 0 is out many times at once. */
+	if (!g->posted[id] && g->opt.hostile != HOSTILE_DUP_HEAD)
 		return mismatch(g, "used-ring entry %" PRIu64 " returns buffer %u, which vhost already returned",
 				g->used_entries, id);
-	if (len > g->opt.buf_size)
+	if (len > buffer_capacity(g))
 		return mismatch(g, "used-ring entry %" PRIu64 " reports %u bytes in a %zu-byte buffer",
-				g->used_entries, len, g->opt.buf_size);
+				g->used_entries, len, buffer_capacity(g));
 	g->posted[id] = false;
 	if (len > g->written[id])
 		g->written[id] = len;
+	g->used_bytes += len;
+	if (!frames_readable(g))
+		return 0;
 
 	/* The rest of a skipped frame that vhost merged over several buffers. */
 	if (g->continuations) {
@@ -983,10 +1278,13 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 		return mismatch(g, "used-ring entry %" PRIu64 " reports %u bytes, less than the %zu-byte virtio-net header",
 				g->used_entries, len, VNET_HDR_LEN);
 
-	buf = g->mem + buf_offset(g, id);
+	buf = frame_buffer(g, id);
 	memcpy(&hdr, buf, sizeof(hdr));
-	/* Without MRG_RXBUF nobody writes num_buffers: one buffer a frame. */
-	if (g->mergeable)
+	/*
+	 * Without MRG_RXBUF nobody writes num_buffers: one buffer a frame.
+	 * With hdr-rewrite the guest itself scribbles over the header.
+	 */
+	if (g->mergeable && g->opt.hostile != HOSTILE_HDR_REWRITE)
 		num_buffers = le16toh(hdr.num_buffers);
 	frame = buf + VNET_HDR_LEN;
 	frame_len = len - VNET_HDR_LEN;
@@ -995,7 +1293,15 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	/* Not ours (neighbour discovery and the like): skip, as tapframe. */
 	if (test_off < 0) {
 		g->skipped++;
-		if (num_buffers > 1)
+		/*
+		 * A hostile guest's frames are one buffer each, and the header
+		 * may be whatever its memory held.  A page still poisoned
+		 * although vhost reports a frame in it: the NIC wrote a page
+		 * that is not the guest's at that address any more.
+		 */
+		if (g->opt.hostile && frame_len && frame[0] == POISON_BYTE)
+			g->stale++;
+		else if (num_buffers > 1 && !g->opt.hostile)
 			g->continuations = num_buffers - 1;
 		return 0;
 	}
@@ -1010,12 +1316,18 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 	g->frames++;
 	if (g->opt.discard_after && g->frames == g->opt.discard_after)
 		return discard_rx_buffers(g);
+	if (g->misdeed_done)
+		g->frames_after++;
 	return 1;
 }
 
 /* All frames are in: the last one, when some may be lost. */
 static bool received_all(const struct guest *g)
 {
+	/* Frames not checked: all in once their bytes are. */
+	if (g->opt.hostile && !frames_readable(g))
+		return g->used_bytes >= (uint64_t)g->opt.count *
+					(g->opt.frame_len + VNET_HDR_LEN);
 	return g->opt.allow_loss ? g->next_seq >= g->opt.count :
 				   g->frames >= g->opt.count;
 }
@@ -1032,8 +1344,13 @@ static bool stalled(struct guest *g)
 /* Give a consumed buffer back, poisoned so that stale bytes cannot pass. */
 static void recycle_rx_buffer(struct guest *g, uint16_t id, uint32_t len)
 {
-	if (!g->opt.spot_check)
+	/* A hostile guest's frame may be anywhere in the buffer's two pages. */
+	if (g->opt.hostile && !g->bufs_readonly && !g->bufs_gone)
+		memset(g->mem + buf_offset(g, id), POISON_BYTE, g->buf_stride);
+	else if (!g->opt.spot_check && !g->opt.hostile)
 		memset(g->mem + buf_offset(g, id), POISON_BYTE, len);
+	if (g->no_refill)
+		return;
 	if (stalled(g)) {
 		g->held[g->nheld++] = id;
 		return;
@@ -1070,7 +1387,8 @@ static int drain_used_ring(struct guest *g)
 
 	if (g->stall_end > 0 && now_ms() >= g->stall_end)
 		end_stall(g);
-	while (rx->last_used_idx != used_idx && !received_all(g)) {
+	while (rx->last_used_idx != used_idx && !received_all(g) &&
+	       !misdeed_due(g)) {
 		const struct vring_used_elem *elem =
 			&rx->used->ring[rx->last_used_idx & (rx->num - 1)];
 		uint32_t id = le32toh(elem->id), len = le32toh(elem->len);
@@ -1115,6 +1433,10 @@ static int wait_for_call(struct guest *g, int64_t deadline)
 			return sys_fail(g, "poll");
 		if (n == 0)
 			return -ETIMEDOUT;
+		if (fds[1].revents && g->opt.hostile) {
+			g->vq_error = true;
+			return -ECONNRESET;
+		}
 		if (fds[1].revents)
 			return mismatch(g, "vhost signalled an error on the RX ring after %u frames (see the kernel log)",
 					g->frames);
@@ -1137,6 +1459,17 @@ static int check_rx_returned(struct guest *g, const char *when)
 	if (r < 0)
 		return r;
 	used_idx = le16toh(__atomic_load_n(&rx->used->idx, __ATOMIC_ACQUIRE));
+	/*
+	 * A ring vhost found broken is the guest's to reset: vhost stops
+	 * where it found the fault, maybe past a descriptor it rejected
+	 * (get_rx_bufs() does not give back the one it refuses).  Said, not
+	 * held against it.
+	 */
+	if ((uint16_t)base.num != used_idx && g->vq_error) {
+		printf("%s: the broken ring: vhost stopped at avail entry %u, used entries up to %u\n",
+		       when, base.num & 0xffff, used_idx);
+		return 0;
+	}
 	if ((uint16_t)base.num != used_idx)
 		return mismatch(g, "%s: vhost took RX avail entries up to %u but returned used entries up to %u",
 				when, base.num & 0xffff, used_idx);
@@ -1266,6 +1599,240 @@ static int receive_frames(struct guest *g)
 		if (r < 0)
 			return r;
 	}
+}
+
+/* ---- --hostile: a guest that breaks the rules ---- */
+
+/* Our VmPin: the pages vhost pinned for zero-copy are charged to us. */
+static int read_pinned_kb(struct guest *g, unsigned long *kb)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+
+	if (!f)
+		return sys_fail(g, "/proc/self/status");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "VmPin: %lu kB", kb) == 1) {
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return fail(g, -ENOENT, "/proc/self/status has no VmPin line");
+}
+
+
+/* rewrite-desc: every descriptor flips between its buffer's two pages. */
+static void *rewrite_descs(void *arg)
+{
+	struct guest *g = arg;
+	struct vring_desc *desc = g->vq[RX_QUEUE].desc;
+
+	for (unsigned int pass = 0;
+	     !__atomic_load_n(&g->stop_thread, __ATOMIC_RELAXED); pass++) {
+		for (unsigned int id = 0; id < g->opt.bufs; id++) {
+			uint64_t gpa = gpa_of(buf_offset(g, id)) +
+				       ((pass + id) & 1) * g->opt.buf_size;
+
+			__atomic_store_n(&desc[id].addr, htole64(gpa), __ATOMIC_RELAXED);
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
+/* hdr-rewrite: the header room of every buffer, over and over. */
+static void *rewrite_headers(void *arg)
+{
+	struct guest *g = arg;
+
+	for (unsigned int pass = 0;
+	     !__atomic_load_n(&g->stop_thread, __ATOMIC_RELAXED); pass++) {
+		for (unsigned int id = 0; id < g->opt.bufs; id++) {
+			uint8_t *hdr = g->mem + buf_offset(g, id);
+
+			for (unsigned int i = 0; i < VNET_HDR_LEN; i++)
+				__atomic_store_n(&hdr[i], (uint8_t)(pass + i), __ATOMIC_RELAXED);
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
+/*
+ * frame-rewrite: the frame the NIC writes, rewritten as it lands: to the
+ * broadcast address, a test frame of tapframe's with a sequence number
+ * no guest expects.  Were the host to parse the Ethernet header from the
+ * guest's page, it would hand this to the other guests.
+ */
+static void *rewrite_frames(void *arg)
+{
+	static const uint8_t forged[TEST_HDR_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* to everyone */
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+		ETH_P_ZCRX_TEST >> 8, ETH_P_ZCRX_TEST & 0xff,
+		0xff, 0xff, 0xff, 0xff,			/* sequence number */
+	};
+	struct guest *g = arg;
+
+	while (!__atomic_load_n(&g->stop_thread, __ATOMIC_RELAXED)) {
+		for (unsigned int id = 0; id < g->opt.bufs; id++) {
+			uint8_t *frame = g->mem + buf_offset(g, id) + VNET_HDR_LEN;
+
+			for (unsigned int i = 0; i < sizeof(forged); i++)
+				__atomic_store_n(&frame[i], forged[i], __ATOMIC_RELAXED);
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
+static int start_misdeed_thread(struct guest *g)
+{
+	void *(*fn)(void *);
+	int r;
+
+	if (g->opt.hostile == HOSTILE_REWRITE_DESC)
+		fn = rewrite_descs;
+	else if (g->opt.hostile == HOSTILE_HDR_REWRITE)
+		fn = rewrite_headers;
+	else if (g->opt.hostile == HOSTILE_FRAME_REWRITE)
+		fn = rewrite_frames;
+	else
+		return 0;
+	r = pthread_create(&g->thread, NULL, fn, g);
+	if (r)
+		return fail(g, -r, "pthread_create: %s", strerror(r));
+	g->thread_running = true;
+	g->misdeed_done = true;
+	return 0;
+}
+
+static void stop_misdeed_thread(struct guest *g)
+{
+	if (!g->thread_running)
+		return;
+	__atomic_store_n(&g->stop_thread, true, __ATOMIC_RELAXED);
+	pthread_join(g->thread, NULL);
+	g->thread_running = false;
+}
+
+/*
+ * fork: a child gets a copy of our memory, pinned pages and all, and
+ * writes over every buffer of its copy.  Frames must keep arriving in
+ * ours (a pinned page stays the parent's), and nothing the child wrote
+ * may show in them.
+ */
+static int fork_and_scribble(struct guest *g, uint8_t *bufs, size_t size)
+{
+	int status;
+	pid_t child;
+
+	child = fork();
+	if (child < 0)
+		return sys_fail(g, "fork");
+	if (!child) {
+		memset(bufs, 0x5a, size);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) < 0)
+		return sys_fail(g, "waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail(g, -ECHILD, "the forked child did not exit cleanly");
+	return 0;
+}
+
+static int misdeed(struct guest *g)
+{
+	struct virtqueue *rx = &g->vq[RX_QUEUE];
+	uint8_t *bufs = g->mem + g->bufs_offset;
+	size_t size = g->tables_offset - g->bufs_offset;
+	uint64_t one = 1;
+
+	g->misdeed_done = true;
+	printf("hostile %s after %" PRIu64 " used-ring entries\n",
+	       hostile_names[g->opt.hostile], g->used_entries);
+	switch (g->opt.hostile) {
+	case HOSTILE_AVAIL_JUMP:
+		/* From here only the jump is published, and kicked. */
+		g->no_refill = true;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		__atomic_store_n(&rx->avail->idx,
+				 htole16(rx->avail_idx + HOSTILE_AVAIL_JUMP_BY),
+				 __ATOMIC_RELAXED);
+		if (write(rx->kick_fd, &one, sizeof(one)) != sizeof(one))
+			return sys_fail(g, "kick eventfd");
+		return 0;
+	case HOSTILE_MPROTECT:
+		g->bufs_readonly = true;
+		return mprotect(bufs, size, PROT_READ) ? sys_fail(g, "mprotect") : 0;
+	case HOSTILE_MUNMAP:
+		g->bufs_gone = true;
+		return munmap(bufs, size) ? sys_fail(g, "munmap") : 0;
+	case HOSTILE_DONTNEED:
+		if (!madvise(bufs, size, MADV_DONTNEED))
+			return 0;
+		if (errno != ENOSYS)
+			return sys_fail(g, "madvise");
+		/* A kernel without CONFIG_ADVISE_SYSCALLS: for the test to skip. */
+		printf("hostile dontneed: madvise is not in this kernel\n");
+		return -ENOSYS;
+	case HOSTILE_REMAP:
+		/* As a balloon gives pages back: fresh zeroed memory, same place. */
+		if (mmap(bufs, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			return sys_fail(g, "mmap over the buffers");
+		return 0;
+	case HOSTILE_FORK:
+		return fork_and_scribble(g, bufs, size);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Receive what a correct vhost still delivers to a hostile guest: until
+ * the last frame, --timeout-ms without a used entry, or a ring error.
+ */
+static int receive_hostile(struct guest *g)
+{
+	int64_t deadline = now_ms() + g->opt.timeout_ms;
+	int r = start_misdeed_thread(g);
+
+	while (!r) {
+		uint64_t entries = g->used_entries;
+
+		r = drain_used_ring(g);
+		if (r < 0 || received_all(g))
+			break;
+		if (misdeed_due(g)) {
+			r = misdeed(g);
+			continue;
+		}
+		if (g->used_entries != entries)
+			deadline = now_ms() + g->opt.timeout_ms;
+		r = wait_for_call(g, deadline);
+		if (r == -ETIMEDOUT || r == -ECONNRESET)
+			break;
+	}
+	stop_misdeed_thread(g);
+	if (r == -ENOSYS)
+		return r;
+	return r == -ETIMEDOUT || r == -ECONNRESET ? 0 : (r < 0 ? r : 0);
+}
+
+static int report_hostile(struct guest *g)
+{
+	unsigned long kb;
+	int r = read_pinned_kb(g, &kb);
+
+	if (r < 0)
+		return r;
+	printf("hostile %s: %u frames intact, %u after the misdeed; lost %u; skipped %u; stale %u; used-ring entries %" PRIu64 "; used bytes %" PRIu64 "; ring error %s; pinned before teardown: %lu kB\n",
+	       hostile_names[g->opt.hostile], g->frames, g->frames_after,
+	       g->lost, g->skipped, g->stale, g->used_entries, g->used_bytes,
+	       g->vq_error ? "yes" : "no", kb);
+	return 0;
 }
 
 /* Attach the tap to both rings, post every RX buffer, then --ready. */
@@ -1417,21 +1984,12 @@ static void report_timing(struct guest *g)
  */
 static int report_pinned(struct guest *g)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[128];
 	unsigned long kb;
+	int r = read_pinned_kb(g, &kb);
 
-	if (!f)
-		return sys_fail(g, "/proc/self/status");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "VmPin: %lu kB", &kb) == 1) {
-			fclose(f);
-			printf("pinned after teardown: %lu kB\n", kb);
-			return 0;
-		}
-	}
-	fclose(f);
-	return fail(g, -ENOENT, "/proc/self/status has no VmPin line");
+	if (!r)
+		printf("pinned after teardown: %lu kB\n", kb);
+	return r;
 }
 
 static void guest_init(struct guest *g)
@@ -1495,6 +2053,19 @@ static int run_rx(struct guest *g)
 	r = start_device(g);
 	if (r < 0)
 		goto fail;
+	if (g->opt.hostile) {
+		r = receive_hostile(g);
+		if (!r)
+			r = report_hostile(g);
+		if (r == -ENOSYS) {
+			status = 77;
+			goto teardown;
+		}
+		if (r < 0)
+			goto fail;
+		status = 0;
+		goto teardown;
+	}
 	r = receive_frames(g);
 	if (r < 0)
 		goto fail;
@@ -1525,6 +2096,7 @@ static int run_rx(struct guest *g)
 fail:
 	report_failure(g);
 teardown:
+	stop_misdeed_thread(g);
 	r = detach_backends(g);
 	if (!r)
 		r = report_pinned(g);
