@@ -108,6 +108,9 @@ static const struct binding_attr binding_attrs[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_ISOLATION] = { .name = "isolation", VALUE_NAMES(isolation_names) },
 	[ZCRX_A_BINDING_RX_FOREIGN_PACKETS] = { .name = "rx-foreign-packets", .is_uint = true },
 	[ZCRX_A_BINDING_RX_LENGTH_ERRORS] = { .name = "rx-length-errors", .is_uint = true },
+	[ZCRX_A_BINDING_MACVTAP_NETNS_FD] = { .name = "macvtap-netns-fd" },
+	/* An s32 on the wire; ids are never negative once assigned. */
+	[ZCRX_A_BINDING_MACVTAP_NETNSID] = { .name = "macvtap-netnsid" },
 };
 
 /**
@@ -794,7 +797,7 @@ int zcrx_nl_bind(struct zcrx_nl *nl, const struct zcrx_binding_info *request, ui
 		ZCRX_A_BINDING_IFINDEX, ZCRX_A_BINDING_QUEUE_ID,
 		ZCRX_A_BINDING_MACVTAP_IFINDEX, ZCRX_A_BINDING_FALLBACK,
 		ZCRX_A_BINDING_LOW_WATERMARK, ZCRX_A_BINDING_COPYBREAK,
-		ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
+		ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, ZCRX_A_BINDING_MACVTAP_NETNS_FD,
 	};
 	struct nlmsghdr *nlh = zcrx_request_start(nl, ZCRX_CMD_BIND, NLM_F_ACK);
 	struct zcrx_binding_info reply = { 0 };

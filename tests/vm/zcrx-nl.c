@@ -3,8 +3,9 @@
  * zcrx-nl: drive the zcrx generic netlink family from the test VM.
  *
  *   zcrx-nl bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]
- *		  [unbind-on-vhost-gone]
- *				prints id=N; with ZCRX_FAIL_NTH=N in the
+ *		  [unbind-on-vhost-gone] [macvtap-netns PATH]
+ *				prints id=N (with macvtap-netns, MACVTAP is
+ *				an index in the namespace at PATH); with ZCRX_FAIL_NTH=N in the
  *				environment the request's Nth fault point
  *				fails, and "fail-nth: injected" or
  *				"fail-nth: not reached" says if it fired
@@ -96,6 +97,7 @@ static const char *const binding_keys[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_ISOLATION] = "isolation",
 	[ZCRX_A_BINDING_RX_FOREIGN_PACKETS] = "rx_foreign",
 	[ZCRX_A_BINDING_RX_LENGTH_ERRORS] = "rx_length_errors",
+	[ZCRX_A_BINDING_MACVTAP_NETNSID] = "macvtap_netnsid",
 };
 
 static const char *attr_name(int attr, char *buf, size_t size)
@@ -940,7 +942,7 @@ static int run_control(struct control *c)
 static void print_usage(void)
 {
 	printf("usage: " PROG " bind IFNAME QUEUE MACVTAP [copy|drop] [WATERMARK [COPYBREAK]]"
-	       " [unbind-on-vhost-gone]\n"
+	       " [unbind-on-vhost-gone] [macvtap-netns PATH]\n"
 	       "       " PROG " unbind ID\n"
 	       "       " PROG " set ID [fallback copy|drop] [watermark N] [copybreak N]"
 	       " [unbind-on-vhost-gone 0|1]\n"
@@ -1056,11 +1058,12 @@ static int cmd_bind(int argc, char **argv)
 	uint32_t ifindex, queue_id, macvtap_ifindex, value, id;
 	const char *unknown = NULL;
 	struct zcrx_nl *nl;
+	int netns_fd = -1;
 	int next = 3;
 	int fail_fd;
 	int ret;
 
-	if (argc < 3 || argc > 7 || parse_u32(argv[1], &queue_id) < 0)
+	if (argc < 3 || argc > 9 || parse_u32(argv[1], &queue_id) < 0)
 		return usage_error();
 	if (next < argc && parse_fallback(argv[next], &value) == 0) {
 		zcrx_binding_set(&req, ZCRX_A_BINDING_FALLBACK, value);
@@ -1077,6 +1080,15 @@ static int cmd_bind(int argc, char **argv)
 	if (next < argc && !strcmp(argv[next], "unbind-on-vhost-gone")) {
 		zcrx_binding_set(&req, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, 1);
 		next++;
+	}
+	if (next + 1 < argc && !strcmp(argv[next], "macvtap-netns")) {
+		netns_fd = open(argv[next + 1], O_RDONLY | O_CLOEXEC);
+		if (netns_fd < 0) {
+			printf(PROG ": %s: %s\n", argv[next + 1], strerror(errno));
+			return EXIT_FAILURE;
+		}
+		zcrx_binding_set(&req, ZCRX_A_BINDING_MACVTAP_NETNS_FD, (uint32_t)netns_fd);
+		next += 2;
 	}
 	if (next != argc)
 		return usage_error();
@@ -1108,6 +1120,8 @@ static int cmd_bind(int argc, char **argv)
 	else
 		printf("id=%u\n", id);
 	zcrx_nl_close(nl);
+	if (netns_fd >= 0)
+		close(netns_fd);
 	return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 

@@ -560,7 +560,9 @@ EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_alloc);
  * @net: the network namespace of the request
  * @ifindex: the NIC
  * @queue: its RX queue
- * @macvtap_ifindex: a macvtap device stacked on the NIC
+ * @macvtap_net: the network namespace the macvtap is in (@net, or a
+ *	pod's the caller holds CAP_NET_ADMIN over)
+ * @macvtap_ifindex: a macvtap device stacked on the NIC, in @macvtap_net
  * @config: its fallback, watermark, copybreak and lifetime
  * @extack: where a refusal is explained
  * @ret: the new binding
@@ -569,7 +571,7 @@ EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_alloc);
  * Return: 0, or a negative errno with @extack set.
  */
 int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
-			u32 macvtap_ifindex,
+			struct net *macvtap_net, u32 macvtap_ifindex,
 			const struct zcrx_binding_config *config,
 			struct netlink_ext_ack *extack,
 			struct zcrx_binding **ret)
@@ -585,7 +587,7 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 		NL_SET_ERR_MSG(extack, "ifindex: no such device");
 		return -ENODEV;
 	}
-	macvtap = __dev_get_by_index(net, macvtap_ifindex);
+	macvtap = __dev_get_by_index(macvtap_net, macvtap_ifindex);
 	if (!macvtap) {
 		NL_SET_ERR_MSG(extack, "macvtap-ifindex: no such device");
 		return -ENODEV;

@@ -7,6 +7,7 @@
  */
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
 
 #include "zcrx.h"
@@ -167,6 +168,12 @@ static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 	if (cmd == ZCRX_CMD_UNBOUND_NTF &&
 	    nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))
 		goto err_cancel;
+	/* A macvtap elsewhere: its ifindex means something there only. */
+	if (!net_eq(dev_net(binding->macvtap), dev_net(binding->nic)) &&
+	    nla_put_s32(skb, ZCRX_A_BINDING_MACVTAP_NETNSID,
+			peernet2id_alloc(dev_net(binding->nic),
+					 dev_net(binding->macvtap), GFP_KERNEL)))
+		goto err_cancel;
 
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -211,6 +218,43 @@ void zcrx_nl_notify(struct zcrx_binding *binding, u32 cmd, u32 reason)
 #define ZCRX_DEFAULT_COPYBREAK 256
 
 /**
+ * zcrx_nl_macvtap_net() - the network namespace a bind's macvtap is in
+ * @skb: the request
+ * @info: its attributes: macvtap-netns-fd, if the macvtap is elsewhere
+ *
+ * An orchestrator puts a guest's macvtap in the guest's pod namespace
+ * while the NIC stays in the host's.  The requester then needs
+ * CAP_NET_ADMIN over that namespace too, not only over its own
+ * (zcrx_nl_pre_doit()).
+ *
+ * Return: the namespace with a reference (put_net()), or an ERR_PTR:
+ * -EBADF or -EINVAL (not a network namespace) or -EPERM, with the extack
+ * set.
+ */
+static struct net *zcrx_nl_macvtap_net(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[ZCRX_A_BINDING_MACVTAP_NETNS_FD];
+	struct net *net;
+
+	if (!attr)
+		return get_net(genl_info_net(info));
+	net = get_net_ns_by_fd(nla_get_u32(attr));
+	if (IS_ERR(net)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "macvtap-netns-fd: not a network namespace");
+		return net;
+	}
+	if (!netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN)) {
+		put_net(net);
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "macvtap-netns-fd: CAP_NET_ADMIN required in the macvtap's network namespace");
+		return ERR_PTR(-EPERM);
+	}
+	return net;
+}
+
+/**
  * zcrx_nl_bind_doit() - handle ZCRX_CMD_BIND
  * @skb: the request
  * @info: its attributes: ifindex, queue-id and macvtap-ifindex; optional
@@ -232,6 +276,7 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 	};
 	struct nlattr **tb = info->attrs;
 	struct zcrx_binding *binding;
+	struct net *macvtap_net;
 	struct sk_buff *rsp;
 	void *hdr;
 	int err;
@@ -263,11 +308,18 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	}
 
+	macvtap_net = zcrx_nl_macvtap_net(skb, info);
+	if (IS_ERR(macvtap_net)) {
+		err = PTR_ERR(macvtap_net);
+		goto err_free;
+	}
 	err = zcrx_binding_create(genl_info_net(info),
 				  nla_get_u32(tb[ZCRX_A_BINDING_IFINDEX]),
 				  nla_get_u32(tb[ZCRX_A_BINDING_QUEUE_ID]),
+				  macvtap_net,
 				  nla_get_u32(tb[ZCRX_A_BINDING_MACVTAP_IFINDEX]),
 				  &config, info->extack, &binding);
+	put_net(macvtap_net);
 	if (err)
 		goto err_free;
 

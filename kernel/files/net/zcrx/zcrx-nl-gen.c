@@ -11,7 +11,7 @@
 #include <uapi/linux/zcrx.h>
 
 /* ZCRX_CMD_BIND - do */
-static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE + 1] = {
+static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_MACVTAP_NETNS_FD + 1] = {
 	[ZCRX_A_BINDING_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZCRX_A_BINDING_QUEUE_ID] = { .type = NLA_U32, },
 	[ZCRX_A_BINDING_MACVTAP_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -19,6 +19,7 @@ static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_UNBIND_ON_VHOS
 	[ZCRX_A_BINDING_LOW_WATERMARK] = { .type = NLA_U32, },
 	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_MAX(NLA_U32, 4096),
 	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[ZCRX_A_BINDING_MACVTAP_NETNS_FD] = { .type = NLA_U32, },
 };
 
 /* ZCRX_CMD_UNBIND - do */
@@ -48,7 +49,7 @@ static const struct genl_split_ops zcrx_nl_ops[] = {
 		.doit		= zcrx_nl_bind_doit,
 		.post_doit	= zcrx_nl_post_doit,
 		.policy		= zcrx_bind_nl_policy,
-		.maxattr	= ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
+		.maxattr	= ZCRX_A_BINDING_MACVTAP_NETNS_FD,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{

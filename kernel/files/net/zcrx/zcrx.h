@@ -188,7 +188,7 @@ struct zcrx_binding_config {
 };
 
 int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
-			u32 macvtap_ifindex,
+			struct net *macvtap_net, u32 macvtap_ifindex,
 			const struct zcrx_binding_config *config,
 			struct netlink_ext_ack *extack,
 			struct zcrx_binding **ret);
