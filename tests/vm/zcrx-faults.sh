@@ -98,6 +98,21 @@ check "after every failed bind, queue 1 binds and fills" bound_and_filling
 
 # ---- fail_function ----
 ff=$dbg/fail_function
+# fail_function decides in a kprobe's int3 handler, which lockdep takes
+# for NMI context, and should_fail() draws a random number there: lockdep
+# then reports base_crng.lock (the RNG's, not zcrx's) as inconsistent.
+# A lockdep kernel skips these cases; the normal kernel runs them.
+fail_function=1
+fail_function_skip=
+if [ -e /proc/lockdep ]; then
+	fail_function=
+	fail_function_skip="lockdep takes fail_function's int3 handler for NMI context"
+fi
+# skip_check DESC REASON: a TAP case not run here.
+skip_check() {
+	tap_run=$((tap_run + 1))
+	echo "ok $tap_run - $1 # SKIP $2"
+}
 # inject FUNC ERRNO: FUNC returns -ERRNO every time, until clear_inject.
 inject() {
 	echo "$1" > "$ff/inject" &&
@@ -109,27 +124,31 @@ clear_inject() {
 	echo > "$ff/inject"
 }
 
-check "fail_function takes zcrx_restart_queue" inject zcrx_restart_queue 12
-check "bind with the queue restart failing: ENOMEM and the reason" \
-	sh -c "zcrx-nl bind $nic 1 mvt0 | grep -q 'error: Cannot allocate memory (12): queue-id: restarting the queue failed'"
-check "nothing left behind" test -z "$(zcrx-nl dump)"
-clear_inject
-check "with the restart working, queue 1 binds and fills" bound_and_filling
+if [ -n "$fail_function" ]; then
+	check "fail_function takes zcrx_restart_queue" inject zcrx_restart_queue 12
+	check "bind with the queue restart failing: ENOMEM and the reason" \
+		sh -c "zcrx-nl bind $nic 1 mvt0 | grep -q 'error: Cannot allocate memory (12): queue-id: restarting the queue failed'"
+	check "nothing left behind" test -z "$(zcrx-nl dump)"
+	clear_inject
+	check "with the restart working, queue 1 binds and fills" bound_and_filling
 
-id=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 | sed -n 's/^id=//p')
-[ -n "$id" ] || bail_out "cannot bind queue 1"
-check "fail_function takes vhost_net_zc_pin_page" inject vhost_net_zc_pin_page 14
-zc_before=$(field "$id" rx_zerocopy)
-check "no guest page can be pinned: 200 frames still arrive intact (copy path)" \
-	guest_rx 1000 200 32
-check "none of them in place" test "$(field "$id" rx_zerocopy)" -eq "$zc_before"
-check "nothing pinned" pinned_released
-clear_inject
-guest_send=guest_send_paced
-check "pins work again: 200 frames intact" guest_rx 1000 200 33
-guest_send=
-check "in place again" test "$(field "$id" rx_zerocopy)" -ge $((zc_before + 200))
-zcrx-nl unbind "$id" > /dev/null
+	id=$(zcrx-nl bind "$nic" 1 mvt0 copy 0 0 | sed -n 's/^id=//p')
+	[ -n "$id" ] || bail_out "cannot bind queue 1"
+	check "fail_function takes vhost_net_zc_pin_page" inject vhost_net_zc_pin_page 14
+	zc_before=$(field "$id" rx_zerocopy)
+	check "no guest page can be pinned: 200 frames still arrive intact (copy path)" \
+		guest_rx 1000 200 32
+	check "none of them in place" test "$(field "$id" rx_zerocopy)" -eq "$zc_before"
+	check "nothing pinned" pinned_released
+	clear_inject
+	guest_send=guest_send_paced
+	check "pins work again: 200 frames intact" guest_rx 1000 200 33
+	guest_send=
+	check "in place again" test "$(field "$id" rx_zerocopy)" -ge $((zc_before + 200))
+	zcrx-nl unbind "$id" > /dev/null
+else
+	skip_check "fail_function on the queue restart and on pinning a guest page" "$fail_function_skip"
+fi
 
 # ---- virtio_net: suspend and a failing reset ----
 vnic=$(outside_nic)
@@ -150,46 +169,50 @@ check "unbound: suspend (pm_test devices) goes through" \
 	sh -c "echo freeze > /sys/power/state"
 echo none > /sys/power/pm_test
 
-vid=$(zcrx-nl bind "$vnic" 0 vmvt copy 0 0 | sed -n 's/^id=//p')
-[ -n "$vid" ] || bail_out "cannot bind $vnic queue 0 again"
-vtap=/dev/tap$(cat /sys/class/net/vmvt/ifindex)
-rm -f /tmp/ready
-vguest rx --tap "$vtap" --ready /tmp/ready --count 1000000 --timeout-ms 60000 \
-	> /tmp/vguest-stranded.out 2>&1 &
-vpid=$!
-wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
-check "the guest's buffers are posted to the virtio queue" \
-	eventually sh -c "[ \$(zcrx-nl get $vid | tr ' ' '\n' | sed -n 's/^in_flight=//p') -gt 0 ]"
-check "fail_function takes virtnet_zcrx_vq_reset" inject virtnet_zcrx_vq_reset 5
-check "unbind with the reset failing still ends the binding" zcrx-nl unbind "$vid"
-clear_inject
-check "the device is marked broken" \
-	sh -c "dmesg | grep -q 'zcrx: resetting RX queue 0 failed: -5, device marked broken'"
-# exited PID: the process has exited (a zombie of this shell, or gone).
-exited() {
-	[ ! -e "/proc/$1/stat" ] || [ "$(cut -d' ' -f3 "/proc/$1/stat")" = Z ]
-}
-kill "$vpid"
-sleep 1
-# waiting PID: the process is still exiting; where it waits.
-waiting() {
-	! exited "$1" && echo "state $(cut -d' ' -f3 "/proc/$1/stat"), in $(cat "/proc/$1/wchan")"
-}
-check "the guest's release waits: the device may still write its pages" \
-	waiting "$vpid"
-pci=$(basename "$(readlink -f "/sys/class/net/$vnic/device/..")")
-check "the broken device is removed" sh -c "echo 1 > /sys/bus/pci/devices/$pci/remove"
-# gone PID: the process exited (within 15 s: the removal resets the
-# device, then the waiting release ends).
-gone() {
-	tries=0
-	until exited "$1"; do
-		[ "$tries" -lt 150 ] || { cat "/proc/$1/wchan"; echo; dmesg | tail -5; return 1; }
-		sleep 0.1
-		tries=$((tries + 1))
-	done
-}
-check "its removal gave every buffer back: the guest exits" gone "$vpid"
-wait "$vpid" 2> /dev/null
+if [ -n "$fail_function" ]; then
+	vid=$(zcrx-nl bind "$vnic" 0 vmvt copy 0 0 | sed -n 's/^id=//p')
+	[ -n "$vid" ] || bail_out "cannot bind $vnic queue 0 again"
+	vtap=/dev/tap$(cat /sys/class/net/vmvt/ifindex)
+	rm -f /tmp/ready
+	vguest rx --tap "$vtap" --ready /tmp/ready --count 1000000 --timeout-ms 60000 \
+		> /tmp/vguest-stranded.out 2>&1 &
+	vpid=$!
+	wait_for_file /tmp/ready 100 || bail_out "vguest did not start"
+	check "the guest's buffers are posted to the virtio queue" \
+		eventually sh -c "[ \$(zcrx-nl get $vid | tr ' ' '\n' | sed -n 's/^in_flight=//p') -gt 0 ]"
+	check "fail_function takes virtnet_zcrx_vq_reset" inject virtnet_zcrx_vq_reset 5
+	check "unbind with the reset failing still ends the binding" zcrx-nl unbind "$vid"
+	clear_inject
+	check "the device is marked broken" \
+		sh -c "dmesg | grep -q 'zcrx: resetting RX queue 0 failed: -5, device marked broken'"
+	# exited PID: the process has exited (a zombie of this shell, or gone).
+	exited() {
+		[ ! -e "/proc/$1/stat" ] || [ "$(cut -d' ' -f3 "/proc/$1/stat")" = Z ]
+	}
+	kill "$vpid"
+	sleep 1
+	# waiting PID: the process is still exiting; where it waits.
+	waiting() {
+		! exited "$1" && echo "state $(cut -d' ' -f3 "/proc/$1/stat"), in $(cat "/proc/$1/wchan")"
+	}
+	check "the guest's release waits: the device may still write its pages" \
+		waiting "$vpid"
+	pci=$(basename "$(readlink -f "/sys/class/net/$vnic/device/..")")
+	check "the broken device is removed" sh -c "echo 1 > /sys/bus/pci/devices/$pci/remove"
+	# gone PID: the process exited (within 15 s: the removal resets the
+	# device, then the waiting release ends).
+	gone() {
+		tries=0
+		until exited "$1"; do
+			[ "$tries" -lt 150 ] || { cat "/proc/$1/wchan"; echo; dmesg | tail -5; return 1; }
+			sleep 0.1
+			tries=$((tries + 1))
+		done
+	}
+	check "its removal gave every buffer back: the guest exits" gone "$vpid"
+	wait "$vpid" 2> /dev/null
+else
+	skip_check "fail_function on virtio_net's queue reset" "$fail_function_skip"
+fi
 
 tap_done
