@@ -13,12 +13,13 @@
  *   zcrx-nl events MS [COUNT]	prints "ready" once subscribed, then one
  *				line per notification until MS ms pass
  *				without one or COUNT arrived
- *   zcrx-nl storm COUNT SEED NIC QUEUE MACVTAP
+ *   zcrx-nl storm COUNT SEED NIC QUEUE MACVTAP [STOP-FILE]
  *				COUNT random bind, unbind, set, get and dump
  *				requests racing other processes: binds of
  *				QUEUE to MACVTAP (names resolved each time,
  *				the devices may go), and changes to any
- *				binding; unbinds only those on NIC's QUEUE.
+ *				binding; unbinds only those on NIC's QUEUE;
+ *				ends early once STOP-FILE exists.
  *				Prints the replies per request and errno;
  *				fails on any that is neither a result nor
  *				an errno the race explains
@@ -952,7 +953,7 @@ static void print_usage(void)
 	       "       " PROG " get ID\n"
 	       "       " PROG " dump\n"
 	       "       " PROG " events MS [COUNT]\n"
-	       "       " PROG " storm COUNT SEED NIC QUEUE MACVTAP\n"
+	       "       " PROG " storm COUNT SEED NIC QUEUE MACVTAP [STOP-FILE]\n"
 	       "       " PROG " control NIC MACVTAP OTHER_NIC OTHER_MACVTAP"
 	       " NOSUPPORT_NIC NOSUPPORT_MACVTAP\n"
 	       "IFNAME and MACVTAP: interface names, or ifindexes.\n");
@@ -1236,6 +1237,7 @@ static const int storm_expected[STORM_OPS][STORM_EXPECTED_MAX] = {
 #define STORM_SEEN_MAX 64		/* bindings of the last dump kept as targets */
 #define STORM_REPORT_MAX 10		/* unclean replies printed in full */
 #define STORM_COPYBREAK_MAX 1500
+#define STORM_STOP_EVERY 100		/* requests between looks for STOP-FILE */
 #define STORM_WATERMARK_MAX 64
 
 struct storm_target {
@@ -1316,9 +1318,10 @@ static void storm_bind(struct storm *s)
 	uint32_t id = 0;
 	int ret;
 
+	/* Fallback copy: a guest on the queue may lose frames to the race,
+	 * not to a policy of ours. */
 	req = bind_request(storm_resolve(s->nic_name, &s->nic), s->queue,
-			   storm_resolve(s->macvtap_name, &s->macvtap),
-			   storm_rand(s, 2) ? ZCRX_FALLBACK_COPY : ZCRX_FALLBACK_DROP);
+			   storm_resolve(s->macvtap_name, &s->macvtap), ZCRX_FALLBACK_COPY);
 	zcrx_binding_set(&req, ZCRX_A_BINDING_LOW_WATERMARK, storm_rand(s, STORM_WATERMARK_MAX));
 	zcrx_binding_set(&req, ZCRX_A_BINDING_COPYBREAK, storm_rand(s, STORM_COPYBREAK_MAX));
 	ret = zcrx_nl_bind(s->nl, &req, &id);
@@ -1365,7 +1368,7 @@ static uint32_t storm_pick_any(struct storm *s)
 	return s->mine_count ? s->mine[storm_rand(s, s->mine_count)] : 0;
 }
 
-/* Bindings not ours keep their fallback: only their thresholds move. */
+/* Only thresholds move: a fallback of drop would lose a guest's frames. */
 static void storm_set(struct storm *s)
 {
 	struct zcrx_binding_info changes = { 0 };
@@ -1377,11 +1380,6 @@ static void storm_set(struct storm *s)
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_COPYBREAK, storm_rand(s, STORM_COPYBREAK_MAX));
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK,
 			 storm_rand(s, STORM_WATERMARK_MAX));
-	for (size_t i = 0; i < s->mine_count; i++)
-		if (s->mine[i] == id)
-			zcrx_binding_set(&changes, ZCRX_A_BINDING_FALLBACK,
-					 storm_rand(s, 2) ? ZCRX_FALLBACK_COPY :
-					 ZCRX_FALLBACK_DROP);
 	ret = zcrx_nl_set(s->nl, id, &changes);
 	storm_record(s, STORM_SET, id, ret, true);
 }
@@ -1448,9 +1446,10 @@ static void storm_print(const struct storm *s, uint32_t count)
 static int cmd_storm(int argc, char **argv)
 {
 	struct storm s = { .nic = NO_SUCH_INDEX, .macvtap = NO_SUCH_INDEX };
-	uint32_t count, seed;
+	const char *stop_file = argc == 6 ? argv[5] : NULL;
+	uint32_t count, seed, done;
 
-	if (argc != 5 || parse_u32(argv[0], &count) < 0 || parse_u32(argv[1], &seed) < 0 ||
+	if (argc < 5 || argc > 6 || parse_u32(argv[0], &count) < 0 || parse_u32(argv[1], &seed) < 0 ||
 	    parse_u32(argv[3], &s.queue) < 0)
 		return usage_error();
 	s.rand_state = seed;
@@ -1459,8 +1458,11 @@ static int cmd_storm(int argc, char **argv)
 	s.nl = open_or_report();
 	if (!s.nl)
 		return EXIT_FAILURE;
-	for (uint32_t i = 0; i < count; i++) {
+	for (done = 0; done < count; done++) {
 		enum storm_op op = storm_rand(&s, STORM_OPS);
+
+		if (stop_file && done % STORM_STOP_EVERY == 0 && access(stop_file, F_OK) == 0)
+			break;
 
 		/* As many of ours as we keep: end one instead. */
 		if (op == STORM_BIND && s.mine_count == STORM_MINE_MAX)
@@ -1491,7 +1493,7 @@ static int cmd_storm(int argc, char **argv)
 		storm_forget_mine(&s, 0);
 	}
 	zcrx_nl_close(s.nl);
-	storm_print(&s, count);
+	storm_print(&s, done);
 	return s.unclean ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
