@@ -11,7 +11,7 @@
 #   and change guest A's binding's thresholds;
 # - a second netdevsim gets a macvtap, a binding and a receiving guest,
 #   then loses the macvtap or the whole device (del_device) mid-traffic,
-#   round after round, while a fourth storm binds its queue.
+#   round after round, while a fourth storm binds its other macvtap.
 # Every netlink reply must be a result or an errno the race explains
 # (zcrx-nl storm), the kernel must stay quiet (the harness fails the test
 # on any splat), no binding may be left but A's, and afterwards a fresh
@@ -112,8 +112,8 @@ storm() {
 }
 
 # device_round N: netdevsim 2 (its ports named dnic and dpeer, linked)
-# with a macvtap mvd, bound (unless a storm holds the queue), a guest
-# receiving on it; then, mid-traffic, the macvtap (odd N) or the whole
+# with a macvtap mvd, bound, a guest receiving on it (and mvd2, which a
+# storm binds and unbinds to queue 2); then, mid-traffic, the macvtap (odd N) or the whole
 # device deleted.  No binding of it may remain, and the guest's pinned
 # memory must fall to 0 while it runs.  Whether buffers were posted at
 # the deletion goes to devices.posted.
@@ -131,8 +131,11 @@ device_round() {
 	exec 5<&-
 	ip link set "$d_nic" up && ip link set "$d_peer" up &&
 	ip link add link "$d_nic" name mvd type macvtap mode bridge &&
-	ip link set mvd up || { echo "no macvtap on $d_nic"; return 1; }
-	d_tap=/dev/tap$(cat /sys/class/net/mvd/ifindex)
+	ip link set mvd up &&
+	ip link add link "$d_nic" name mvd2 type macvtap mode bridge ||
+		{ echo "no macvtaps on $d_nic"; return 1; }
+	d_macvtap=$(cat /sys/class/net/mvd/ifindex)
+	d_tap=/dev/tap$d_macvtap
 	d_mac=$(cat /sys/class/net/mvd/address)
 	zcrx-nl bind "$d_nic" 1 mvd copy 0 0 > /dev/null
 	rm -f "$dir/d-ready"
@@ -150,13 +153,13 @@ device_round() {
 	d_sender=$!
 	# Delete once vhost has buffers posted (or after 3 s without).
 	d_tries=0
-	until [ "$(zcrx-nl dump | grep " ifindex=$d_ifindex " | tr ' ' '\n' |
+	until [ "$(zcrx-nl dump | grep " macvtap=$d_macvtap " | tr ' ' '\n' |
 		   sed -n 's/^in_flight=//p')" -gt 0 ] 2> /dev/null; do
 		[ "$d_tries" -lt 30 ] || break
 		sleep 0.1
 		d_tries=$((d_tries + 1))
 	done
-	zcrx-nl dump | grep " ifindex=$d_ifindex " >> "$dir/devices.posted" ||
+	zcrx-nl dump | grep " macvtap=$d_macvtap " >> "$dir/devices.posted" ||
 		echo "no binding" >> "$dir/devices.posted"
 	if [ $(($1 % 2)) -eq 1 ]; then
 		ip link del mvd
@@ -190,7 +193,7 @@ storm storm-2 2000 "$nic" 2 mvt1 &
 s2=$!
 storm storm-3 3000 "$nic" 2 mvt1 &
 s3=$!
-storm storm-dev 4000 dnic 1 mvd &
+storm storm-dev 4000 dnic 2 mvd2 &
 s4=$!
 guest_a &
 ga=$!
