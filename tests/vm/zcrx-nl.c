@@ -17,6 +17,16 @@
  *   zcrx-nl events MS [COUNT]	prints "ready" once subscribed, then one
  *				line per notification until MS ms pass
  *				without one or COUNT arrived
+ *   zcrx-nl storm COUNT SEED NIC QUEUE MACVTAP [STOP-FILE]
+ *				COUNT random bind, unbind, set, get and dump
+ *				requests racing other processes: binds of
+ *				QUEUE to MACVTAP (names resolved each time,
+ *				the devices may go), and changes to any
+ *				binding; unbinds only those on NIC's QUEUE;
+ *				ends early once STOP-FILE exists.
+ *				Prints the replies per request and errno;
+ *				fails on any that is neither a result nor
+ *				an errno the race explains
  *   zcrx-nl control NIC MACVTAP OTHER_NIC OTHER_MACVTAP NOSUPPORT_NIC
  *		     NOSUPPORT_MACVTAP
  *				TAP test of the control plane; it attaches
@@ -949,6 +959,7 @@ static void print_usage(void)
 	       "       " PROG " get ID\n"
 	       "       " PROG " dump\n"
 	       "       " PROG " events MS [COUNT]\n"
+	       "       " PROG " storm COUNT SEED NIC QUEUE MACVTAP [STOP-FILE]\n"
 	       "       " PROG " control NIC MACVTAP OTHER_NIC OTHER_MACVTAP"
 	       " NOSUPPORT_NIC NOSUPPORT_MACVTAP\n"
 	       "IFNAME and MACVTAP: interface names, or ifindexes.\n");
@@ -1267,6 +1278,292 @@ static int cmd_events(int argc, char **argv)
 	return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* ---- racing requests (storm) ---- */
+
+enum storm_op { STORM_BIND, STORM_UNBIND, STORM_SET, STORM_GET, STORM_DUMP, STORM_OPS };
+
+static const char *const storm_op_names[STORM_OPS] = {
+	[STORM_BIND] = "bind", [STORM_UNBIND] = "unbind", [STORM_SET] = "set",
+	[STORM_GET] = "get", [STORM_DUMP] = "dump",
+};
+
+#define STORM_EXPECTED_MAX 2
+/*
+ * The errnos other processes and devices going away explain: the queue
+ * or macvtap bound by someone else, a device deleted; a binding ended by
+ * someone else or with its device.  Anything else is a bug.
+ */
+static const int storm_expected[STORM_OPS][STORM_EXPECTED_MAX] = {
+	[STORM_BIND] = { EBUSY, ENODEV },
+	[STORM_UNBIND] = { ENOENT },
+	[STORM_SET] = { ENOENT },
+	[STORM_GET] = { ENOENT },
+};
+
+#define STORM_MINE_MAX 4		/* bindings of our own at a time */
+#define STORM_SEEN_MAX 64		/* bindings of the last dump kept as targets */
+#define STORM_REPORT_MAX 10		/* unclean replies printed in full */
+#define STORM_COPYBREAK_MAX 1500
+#define STORM_STOP_EVERY 100		/* requests between looks for STOP-FILE */
+#define STORM_WATERMARK_MAX 64
+
+struct storm_target {
+	uint32_t id;
+	uint32_t ifindex;
+	uint32_t queue;
+};
+
+struct storm {
+	struct zcrx_nl *nl;
+	unsigned int rand_state;
+	const char *nic_name, *macvtap_name;
+	uint32_t nic, macvtap;		/* the last ifindexes the names had */
+	uint32_t queue;
+	uint32_t mine[STORM_MINE_MAX];
+	size_t mine_count;
+	struct storm_target seen[STORM_SEEN_MAX];
+	size_t seen_count;
+	/* Per request: [0] results, [1 + i] storm_expected[op][i]. */
+	uint64_t replies[STORM_OPS][1 + STORM_EXPECTED_MAX];
+	uint64_t unclean;
+};
+
+static unsigned int storm_rand(struct storm *s, unsigned int bound)
+{
+	return (unsigned int)rand_r(&s->rand_state) % bound;
+}
+
+/* Count a reply: a result (RESULT_OK: it says what it should) or an errno. */
+static void storm_record(struct storm *s, enum storm_op op, uint32_t id, int rc, bool result_ok)
+{
+	const struct zcrx_nl_error *ack = zcrx_nl_last_error(s->nl);
+	char text[ZCRX_NL_ERROR_TEXT_MAX];
+
+	if (rc == 0 && result_ok) {
+		s->replies[op][0]++;
+		return;
+	}
+	if (rc < 0 && ack->error == rc) {
+		for (int i = 0; i < STORM_EXPECTED_MAX; i++) {
+			if (storm_expected[op][i] == -rc) {
+				s->replies[op][1 + i]++;
+				return;
+			}
+		}
+	}
+	if (++s->unclean > STORM_REPORT_MAX)
+		return;
+	if (rc == 0)
+		printf("unclean: %s id=%u: a result that does not describe the binding\n",
+		       storm_op_names[op], id);
+	else if (ack->error != rc)
+		printf("unclean: %s id=%u: %s (%s), not an answer from the kernel\n",
+		       storm_op_names[op], id, errno_name(-rc), strerror(-rc));
+	else
+		printf("unclean: %s id=%u: %s (%d): %s\n", storm_op_names[op], id,
+		       errno_name(-rc), -rc, zcrx_nl_error_text(ack, text, sizeof(text)));
+}
+
+/* A name's ifindex now; once it is gone, the one it had (ENODEV). */
+static uint32_t storm_resolve(const char *name, uint32_t *last)
+{
+	uint32_t ifindex = if_nametoindex(name);
+
+	if (ifindex)
+		*last = ifindex;
+	return *last;
+}
+
+static void storm_forget_mine(struct storm *s, size_t i)
+{
+	s->mine[i] = s->mine[--s->mine_count];
+}
+
+static void storm_bind(struct storm *s)
+{
+	struct zcrx_binding_info req;
+	uint32_t id = 0;
+	int ret;
+
+	/* Fallback copy: a guest on the queue may lose frames to the race,
+	 * not to a policy of ours. */
+	req = bind_request(storm_resolve(s->nic_name, &s->nic), s->queue,
+			   storm_resolve(s->macvtap_name, &s->macvtap), ZCRX_FALLBACK_COPY);
+	zcrx_binding_set(&req, ZCRX_A_BINDING_LOW_WATERMARK, storm_rand(s, STORM_WATERMARK_MAX));
+	zcrx_binding_set(&req, ZCRX_A_BINDING_COPYBREAK, storm_rand(s, STORM_COPYBREAK_MAX));
+	ret = zcrx_nl_bind(s->nl, &req, &id);
+	storm_record(s, STORM_BIND, 0, ret, id > 0);
+	if (ret == 0 && id > 0)
+		s->mine[s->mine_count++] = id;
+}
+
+/* One of ours, else one the last dump showed on our queue; 0 if none. */
+static uint32_t storm_pick_on_queue(struct storm *s, bool *mine)
+{
+	uint32_t candidates[STORM_SEEN_MAX];
+	size_t n = 0;
+
+	*mine = s->mine_count && storm_rand(s, 2);
+	if (*mine)
+		return s->mine[storm_rand(s, s->mine_count)];
+	for (size_t i = 0; i < s->seen_count; i++)
+		if (s->seen[i].ifindex == s->nic && s->seen[i].queue == s->queue)
+			candidates[n++] = s->seen[i].id;
+	return n ? candidates[storm_rand(s, n)] : 0;
+}
+
+static void storm_unbind(struct storm *s)
+{
+	bool mine;
+	uint32_t id = storm_pick_on_queue(s, &mine);
+	int ret;
+
+	if (!id)
+		return;
+	ret = zcrx_nl_unbind(s->nl, id);
+	storm_record(s, STORM_UNBIND, id, ret, true);
+	for (size_t i = 0; i < s->mine_count; i++)
+		if (s->mine[i] == id)
+			storm_forget_mine(s, i);
+}
+
+/* Any binding the last dump showed (other tests' too), or one of ours. */
+static uint32_t storm_pick_any(struct storm *s)
+{
+	if (s->seen_count && (!s->mine_count || storm_rand(s, 2)))
+		return s->seen[storm_rand(s, s->seen_count)].id;
+	return s->mine_count ? s->mine[storm_rand(s, s->mine_count)] : 0;
+}
+
+/* Only thresholds move: a fallback of drop would lose a guest's frames. */
+static void storm_set(struct storm *s)
+{
+	struct zcrx_binding_info changes = { 0 };
+	uint32_t id = storm_pick_any(s);
+	int ret;
+
+	if (!id)
+		return;
+	zcrx_binding_set(&changes, ZCRX_A_BINDING_COPYBREAK, storm_rand(s, STORM_COPYBREAK_MAX));
+	zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK,
+			 storm_rand(s, STORM_WATERMARK_MAX));
+	ret = zcrx_nl_set(s->nl, id, &changes);
+	storm_record(s, STORM_SET, id, ret, true);
+}
+
+static bool storm_describes(const struct zcrx_binding_info *info, uint32_t id)
+{
+	return zcrx_binding_has(info, ZCRX_A_BINDING_ID) &&
+	       (!id || info->value[ZCRX_A_BINDING_ID] == id) &&
+	       zcrx_binding_has(info, ZCRX_A_BINDING_IFINDEX) &&
+	       zcrx_binding_has(info, ZCRX_A_BINDING_QUEUE_ID) &&
+	       zcrx_binding_has(info, ZCRX_A_BINDING_STATE);
+}
+
+static void storm_get(struct storm *s)
+{
+	struct zcrx_binding_info info;
+	uint32_t id = storm_pick_any(s);
+	int ret;
+
+	if (!id)
+		return;
+	ret = zcrx_nl_get(s->nl, id, &info);
+	storm_record(s, STORM_GET, id, ret, ret == 0 && storm_describes(&info, id));
+}
+
+static void storm_dump(struct storm *s)
+{
+	struct zcrx_binding_info *bindings = NULL;
+	bool described = true;
+	size_t count = 0;
+	int ret;
+
+	ret = zcrx_nl_dump_all(s->nl, &bindings, &count);
+	s->seen_count = 0;
+	for (size_t i = 0; ret == 0 && i < count; i++) {
+		if (!storm_describes(&bindings[i], 0)) {
+			described = false;
+			continue;
+		}
+		if (s->seen_count < STORM_SEEN_MAX)
+			s->seen[s->seen_count++] = (struct storm_target){
+				.id = bindings[i].value[ZCRX_A_BINDING_ID],
+				.ifindex = bindings[i].value[ZCRX_A_BINDING_IFINDEX],
+				.queue = bindings[i].value[ZCRX_A_BINDING_QUEUE_ID],
+			};
+	}
+	free(bindings);
+	storm_record(s, STORM_DUMP, 0, ret, described);
+}
+
+static void storm_print(const struct storm *s, uint32_t count)
+{
+	printf("storm: %u requests;", count);
+	for (int op = 0; op < STORM_OPS; op++) {
+		printf(" %s ok=%" PRIu64, storm_op_names[op], s->replies[op][0]);
+		for (int i = 0; i < STORM_EXPECTED_MAX && storm_expected[op][i]; i++)
+			printf(" %s=%" PRIu64, errno_name(storm_expected[op][i]),
+			       s->replies[op][1 + i]);
+		putchar(';');
+	}
+	printf(" unclean=%" PRIu64 "\n", s->unclean);
+}
+
+static int cmd_storm(int argc, char **argv)
+{
+	struct storm s = { .nic = NO_SUCH_INDEX, .macvtap = NO_SUCH_INDEX };
+	const char *stop_file = argc == 6 ? argv[5] : NULL;
+	uint32_t count, seed, done;
+
+	if (argc < 5 || argc > 6 || parse_u32(argv[0], &count) < 0 || parse_u32(argv[1], &seed) < 0 ||
+	    parse_u32(argv[3], &s.queue) < 0)
+		return usage_error();
+	s.rand_state = seed;
+	s.nic_name = argv[2];
+	s.macvtap_name = argv[4];
+	s.nl = open_or_report();
+	if (!s.nl)
+		return EXIT_FAILURE;
+	for (done = 0; done < count; done++) {
+		enum storm_op op = storm_rand(&s, STORM_OPS);
+
+		if (stop_file && done % STORM_STOP_EVERY == 0 && access(stop_file, F_OK) == 0)
+			break;
+
+		/* As many of ours as we keep: end one instead. */
+		if (op == STORM_BIND && s.mine_count == STORM_MINE_MAX)
+			op = STORM_UNBIND;
+		switch (op) {
+		case STORM_BIND:
+			storm_bind(&s);
+			break;
+		case STORM_UNBIND:
+			storm_unbind(&s);
+			break;
+		case STORM_SET:
+			storm_set(&s);
+			break;
+		case STORM_GET:
+			storm_get(&s);
+			break;
+		default:
+			storm_dump(&s);
+			break;
+		}
+	}
+	/* Leave nothing of ours behind: gone already (ENOENT) or ended now. */
+	while (s.mine_count) {
+		uint32_t id = s.mine[0];
+
+		storm_record(&s, STORM_UNBIND, id, zcrx_nl_unbind(s.nl, id), true);
+		storm_forget_mine(&s, 0);
+	}
+	zcrx_nl_close(s.nl);
+	storm_print(&s, done);
+	return s.unclean ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 static int cmd_control(int argc, char **argv)
 {
 	struct control c = { 0 };
@@ -1296,6 +1593,7 @@ static const struct command {
 	{ "get", cmd_get },
 	{ "dump", cmd_dump },
 	{ "events", cmd_events },
+	{ "storm", cmd_storm },
 	{ "control", cmd_control },
 };
 
