@@ -57,6 +57,7 @@
 
 #include "common/zcrx-limits.h"
 #include "ended.h"
+#include "log.h"
 #include "owner.h"
 #include "policy.h"
 #include "rate.h"
@@ -69,9 +70,6 @@
 /* The prefix, "/", up to 10 digits and the NUL. */
 #define ZCRXD_BINDING_PATH_MAX (sizeof(ZCRXD_BINDING_PATH_PREFIX) + 12)
 
-
-/* printf-like, one line to stderr with an sd-daemon "<N>" prefix. */
-void zcrxd_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 enum zcrxd_origin {
 	ZCRXD_ORIGIN_CONFIG,	/* declared in zcrxd.conf */

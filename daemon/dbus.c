@@ -628,7 +628,8 @@ static int reload_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char
 	r = d->hooks.reload(d->hooks.userdata, &err);
 	if (r < 0) {
 		/* The caller sees why; the journal too, as for SIGHUP. */
-		zcrxd_log(LOG_ERR, "reload refused, running state kept: %s", err.message);
+		zcrxd_log_event(LOG_ERR, ZCRXD_LOG_CONFIG_REFUSED, NULL, NULL,
+				"reload refused, running state kept: %s", err.message);
 		return reply_error(error, &err);
 	}
 	return sd_bus_reply_method_return(m, NULL);
