@@ -409,7 +409,7 @@ static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
 		return NULL;
 	b->table = t;
 	b->id = info->value[ZCRX_A_BINDING_ID];
-	snprintf(b->path, sizeof(b->path), "%s/%" PRIu32, ZCRXD_BINDING_PATH_PREFIX, b->id);
+	snprintf(b->path, sizeof(b->path), "%s/%" PRIu32, ZCRX_BINDING_PATH_PREFIX, b->id);
 	b->info = *info;
 	b->origin = origin;
 	b->wanted = w;
@@ -450,11 +450,11 @@ struct zcrxd_binding *zcrxd_bindings_find(struct zcrxd_bindings *t, uint32_t id)
 
 uint32_t zcrxd_binding_path_id(const char *path)
 {
-	size_t len = strlen(ZCRXD_BINDING_PATH_PREFIX);
+	size_t len = strlen(ZCRX_BINDING_PATH_PREFIX);
 	const char *digits;
 	uint64_t id = 0;
 
-	if (strncmp(path, ZCRXD_BINDING_PATH_PREFIX, len) || path[len] != '/')
+	if (strncmp(path, ZCRX_BINDING_PATH_PREFIX, len) || path[len] != '/')
 		return 0;
 	digits = path + len + 1;
 	/* The id in decimal, as written by binding_add(): no sign, no

@@ -55,20 +55,18 @@
 
 #include <systemd/sd-event.h>
 
+#include "common/zcrx-bus.h"
 #include "common/zcrx-limits.h"
+#include "common/zcrx-owner.h"
 #include "ended.h"
 #include "log.h"
-#include "owner.h"
 #include "policy.h"
 #include "rate.h"
 #include "zcrx-netlink.h"
 #include "zcrxd-conf.h"
 
-#define ZCRXD_BUS_NAME "org.zcrx.zcrx1"
-#define ZCRXD_MANAGER_PATH "/org/zcrx/zcrx1"
-#define ZCRXD_BINDING_PATH_PREFIX "/org/zcrx/zcrx1/binding"
 /* The prefix, "/", up to 10 digits and the NUL. */
-#define ZCRXD_BINDING_PATH_MAX (sizeof(ZCRXD_BINDING_PATH_PREFIX) + 12)
+#define ZCRXD_BINDING_PATH_MAX (sizeof(ZCRX_BINDING_PATH_PREFIX) + 12)
 
 
 enum zcrxd_origin {

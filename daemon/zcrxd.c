@@ -422,11 +422,11 @@ int main(int argc, char **argv)
 	config = NULL;
 	r = zcrxd_dbus_request_name(d.dbus);
 	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot own %s: %s", ZCRXD_BUS_NAME, zcrxd_dbus_name_problem(r));
+		zcrxd_log(LOG_ERR, "cannot own %s: %s", ZCRX_BUS_NAME, zcrxd_dbus_name_problem(r));
 		goto out;
 	}
 	zcrxd_log(LOG_INFO, "zcrxd %s serving %s; configuration %s, state in %s, sampling "
-		  "every %" PRIu64 " ms", PACKAGE_VERSION, ZCRXD_BUS_NAME, d.config_path,
+		  "every %" PRIu64 " ms", PACKAGE_VERSION, ZCRX_BUS_NAME, d.config_path,
 		  d.state_dir, d.interval_usec / 1000);
 	notify_status(&d, "READY=1\n");
 
