@@ -11,9 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* CODE_FILE= and the like would name log.c, not the caller. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include "log.h"
+
+/* Where sd_journal_sendv() sends; it drops entries silently (returns 0)
+ * when nothing listens there. */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 /* Made once with `systemd-id128 new`; systemd/zcrx.catalog explains each. */
 const char *zcrxd_log_event_message_id(enum zcrxd_log_event event)
@@ -118,16 +124,21 @@ bool zcrxd_log_journal_stream_matches(const char *journal_stream, dev_t dev, ino
 	return want_dev == (unsigned long long)dev && want_ino == (unsigned long long)ino;
 }
 
-/* Checked at each message, not cached: stderr may be replaced, and a
- * cache would be global state for a stat() that costs little. */
-static bool stderr_is_journal(void)
+/*
+ * Checked at each message, not cached: stderr may be replaced, and a
+ * cache would be global state for two stat()s that cost little.  With no
+ * journal socket (a journald gone, a stream inherited from elsewhere) the
+ * entry would be lost without an error: stderr is kept then.
+ */
+static bool journal_takes_entries(void)
 {
 	const char *env = getenv("JOURNAL_STREAM");
 	struct stat st;
 
-	if (!env || fstat(STDERR_FILENO, &st) < 0)
+	if (!env || fstat(STDERR_FILENO, &st) < 0 ||
+	    !zcrxd_log_journal_stream_matches(env, st.st_dev, st.st_ino))
 		return false;
-	return zcrxd_log_journal_stream_matches(env, st.st_dev, st.st_ino);
+	return stat(JOURNAL_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 static void log_message(int priority, enum zcrxd_log_event event,
@@ -136,13 +147,13 @@ static void log_message(int priority, enum zcrxd_log_event event,
 {
 	char line[ZCRXD_LOG_MESSAGE_MAX + 16];
 
-	if (stderr_is_journal()) {
+	if (journal_takes_entries()) {
 		struct zcrxd_log_entry entry;
 
 		if (zcrxd_log_entry_build(&entry, priority, event, binding, reason, message) >= 0 &&
 		    sd_journal_sendv(entry.iov, (int)entry.n) >= 0)
 			return;
-		/* The journal socket refused it: stderr still reaches it. */
+		/* The journal socket refused it: stderr still reaches the journal. */
 	}
 	zcrxd_log_format_line(line, sizeof(line), priority, message);
 	fputs(line, stderr);
