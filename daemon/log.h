@@ -8,8 +8,9 @@
  * message about a binding ZCRX_BINDING=, ZCRX_NIC=, ZCRX_QUEUE=,
  * ZCRX_MACVTAP= (ZCRX_OWNER= when it has one); the events an operator
  * looks for also carry a MESSAGE_ID= (systemd/zcrx.catalog, zcrxd(8)).
- * Otherwise it is one line on stderr with an sd-daemon "<N>" prefix, as
- * it always was.  The journal form is built by a pure function
+ * Otherwise (or with no journal socket to send to, or the entry refused)
+ * it is one line on stderr with an sd-daemon "<N>" prefix, as it always
+ * was.  The journal form is built by a pure function
  * (zcrxd_log_entry_build()) so that unit tests can look at it.
  */
 #ifndef ZCRXD_LOG_H
