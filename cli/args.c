@@ -99,7 +99,7 @@ static const char usage_unbind[] =
 	"       zcrxctl unbind owner NAME\n"
 	"\n"
 	"Remove a binding; BINDING is its id or its object path\n"
-	"(" ZCRXCTL_BINDING_PATH_PREFIX "ID).  With owner NAME, remove every\n"
+	"(" ZCRX_BINDING_PATH_PREFIX "/ID).  With owner NAME, remove every\n"
 	"binding made for that owner and list them.\n";
 
 static const char usage_set[] =
@@ -291,30 +291,30 @@ static int parse_uint(const char *text, uint64_t max, uint64_t *ret)
 /**
  * zcrxctl_binding_path() - the object path of a binding
  * @id: the binding's id
- * @path: filled with ZCRXCTL_BINDING_PATH_PREFIX and the id in decimal
+ * @path: filled with ZCRX_BINDING_PATH_PREFIX, "/" and the id in decimal
  *
  * Return: 0.
  */
 int zcrxctl_binding_path(uint32_t id, char path[static ZCRXCTL_BINDING_PATH_SIZE])
 {
 	snprintf(path, ZCRXCTL_BINDING_PATH_SIZE, "%s%" PRIu32,
-		 ZCRXCTL_BINDING_PATH_PREFIX, id);
+		 ZCRX_BINDING_PATH_PREFIX "/", id);
 	return 0;
 }
 
 /**
  * zcrxctl_parse_binding() - a binding's id from what a user or the bus says
- * @text: an id in decimal, or an object path ZCRXCTL_BINDING_PATH_PREFIX<id>
+ * @text: an id in decimal, or an object path ZCRX_BINDING_PATH_PREFIX/<id>
  * @ret_id: the id, ZCRX_BINDING_ID_MIN..ZCRX_BINDING_ID_MAX
  *
  * Return: 0, or -EINVAL if @text is neither (or the id is 0).
  */
 int zcrxctl_parse_binding(const char *text, uint32_t *ret_id)
 {
-	size_t prefix_len = strlen(ZCRXCTL_BINDING_PATH_PREFIX);
+	size_t prefix_len = strlen(ZCRX_BINDING_PATH_PREFIX "/");
 	uint64_t id;
 
-	if (!strncmp(text, ZCRXCTL_BINDING_PATH_PREFIX, prefix_len))
+	if (!strncmp(text, ZCRX_BINDING_PATH_PREFIX "/", prefix_len))
 		text += prefix_len;
 	if (parse_uint(text, ZCRX_BINDING_ID_MAX, &id) < 0 || id < ZCRX_BINDING_ID_MIN)
 		return -EINVAL;
@@ -468,7 +468,7 @@ static int parse_binding_arg(struct parser *p, bool required)
 	if (zcrxctl_parse_binding(word, &cmd->binding_id) < 0)
 		return fail(p, "BINDING \"%s\": must be a binding id %u..%" PRIu32 " or %sID",
 			    printable(word, safe), ZCRX_BINDING_ID_MIN, ZCRX_BINDING_ID_MAX,
-			    ZCRXCTL_BINDING_PATH_PREFIX);
+			    ZCRX_BINDING_PATH_PREFIX "/");
 	cmd->has_binding = true;
 	return zcrxctl_binding_path(cmd->binding_id, cmd->binding_path);
 }

@@ -15,21 +15,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/zcrx-bus.h"
+#include "common/zcrx-ifname.h"
 #include "common/zcrx-limits.h"
-#include "daemon/ifname.h"
-#include "daemon/owner.h"
-
-/* The D-Bus API, version 1 (daemon/DBUS-API.md). */
-#define ZCRXCTL_BUS_NAME "org.zcrx.zcrx1"
-#define ZCRXCTL_MANAGER_PATH "/org/zcrx/zcrx1"
-#define ZCRXCTL_MANAGER_INTERFACE "org.zcrx.zcrx1.Manager"
-#define ZCRXCTL_BINDING_INTERFACE "org.zcrx.zcrx1.Binding"
-#define ZCRXCTL_BINDING_PATH_PREFIX "/org/zcrx/zcrx1/binding/"
+#include "common/zcrx-owner.h"
 
 /* IFNAMSIZ, without net/if.h in every user. */
 #define ZCRXCTL_IFNAMSIZ ZCRX_IFNAMSIZ
 /* The prefix, a uint32 in decimal (10 digits) and the NUL. */
-#define ZCRXCTL_BINDING_PATH_SIZE (sizeof(ZCRXCTL_BINDING_PATH_PREFIX) + 10)
+#define ZCRXCTL_BINDING_PATH_SIZE (sizeof(ZCRX_BINDING_PATH_PREFIX "/") + 10)
 
 /* iproute2's exit statuses. */
 enum zcrxctl_exit_status {

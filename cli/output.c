@@ -754,7 +754,7 @@ int zcrxctl_describe_failure(int error, const char *bus_error_name,
 	if (!strcmp(bus_error_name, "org.freedesktop.DBus.Error.ServiceUnknown") ||
 	    !strcmp(bus_error_name, "org.freedesktop.DBus.Error.NameHasNoOwner")) {
 		r = asprintf(ret_text, "zcrxd is not running: no %s on the bus (%s)",
-			     ZCRXCTL_BUS_NAME, message);
+			     ZCRX_BUS_NAME, message);
 		if (r < 0) {
 			*ret_text = NULL;
 			return -ENOMEM;

@@ -13,6 +13,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "common/zcrx-cleanup.h"
 #include "args.h"
 #include "output.h"
 #include "prometheus.h"
@@ -25,14 +26,6 @@
 #define OBJECT_MANAGER_INTERFACE "org.freedesktop.DBus.ObjectManager"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define _cleanup_(f) __attribute__((cleanup(f)))
-
-static void freep(void *p)
-{
-	free(*(void **)p);
-}
-
-#define _cleanup_free_ _cleanup_(freep)
 
 struct zcrxctl {
 	const struct zcrxctl_cmd *cmd;
@@ -181,9 +174,9 @@ static int get_binding(struct zcrxctl *ctx, const char *path,
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, path,
+	r = sd_bus_call_method(ctx->bus, ZCRX_BUS_NAME, path,
 			       PROPERTIES_INTERFACE, "GetAll", error, &reply,
-			       "s", ZCRXCTL_BINDING_INTERFACE);
+			       "s", ZCRX_BINDING_INTERFACE);
 	if (r < 0)
 		return r;
 	r = read_binding_properties(reply, ret);
@@ -225,7 +218,7 @@ static int read_binding_interfaces(sd_bus_message *m, struct zcrxctl_binding *b,
 		r = sd_bus_message_read_basic(m, 's', &interface);
 		if (r < 0)
 			return r;
-		if (!strcmp(interface, ZCRXCTL_BINDING_INTERFACE)) {
+		if (!strcmp(interface, ZCRX_BINDING_INTERFACE)) {
 			*ret_found = true;
 			r = read_binding_properties(m, b);
 		} else {
@@ -270,7 +263,7 @@ static int list_bindings(struct zcrxctl *ctx, struct binding_list *list)
 	size_t capacity = 0;
 	int r;
 
-	r = sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
+	r = sd_bus_call_method(ctx->bus, ZCRX_BUS_NAME, ZCRX_MANAGER_PATH,
 			       OBJECT_MANAGER_INTERFACE, "GetManagedObjects",
 			       &ctx->error, &reply, "");
 	if (r < 0)
@@ -379,9 +372,9 @@ static int cmd_bind(struct zcrxctl *ctx)
 	const char *path;
 	int r;
 
-	r = sd_bus_message_new_method_call(ctx->bus, &call, ZCRXCTL_BUS_NAME,
-					   ZCRXCTL_MANAGER_PATH,
-					   ZCRXCTL_MANAGER_INTERFACE, "Bind");
+	r = sd_bus_message_new_method_call(ctx->bus, &call, ZCRX_BUS_NAME,
+					   ZCRX_MANAGER_PATH,
+					   ZCRX_MANAGER_INTERFACE, "Bind");
 	if (r >= 0)
 		r = sd_bus_message_append(call, "sus", bind->nic, bind->queue,
 					  bind->macvtap);
@@ -420,8 +413,8 @@ static int cmd_unbind_owner(struct zcrxctl *ctx)
 	uint32_t id;
 	int r;
 
-	r = sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
-			       ZCRXCTL_MANAGER_INTERFACE, "UnbindOwner", &ctx->error, &reply,
+	r = sd_bus_call_method(ctx->bus, ZCRX_BUS_NAME, ZCRX_MANAGER_PATH,
+			       ZCRX_MANAGER_INTERFACE, "UnbindOwner", &ctx->error, &reply,
 			       "s", ctx->cmd->unbind_owner);
 	if (r < 0)
 		return r;
@@ -456,8 +449,8 @@ static int cmd_unbind(struct zcrxctl *ctx)
 {
 	if (ctx->cmd->unbind_owner)
 		return cmd_unbind_owner(ctx);
-	return sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
-				  ZCRXCTL_MANAGER_INTERFACE, "Unbind",
+	return sd_bus_call_method(ctx->bus, ZCRX_BUS_NAME, ZCRX_MANAGER_PATH,
+				  ZCRX_MANAGER_INTERFACE, "Unbind",
 				  &ctx->error, NULL, "o", ctx->cmd->binding_path);
 }
 
@@ -487,8 +480,8 @@ static int cmd_set(struct zcrxctl *ctx)
 	const char *path = ctx->cmd->binding_path;
 	int r;
 
-	r = sd_bus_message_new_method_call(ctx->bus, &call, ZCRXCTL_BUS_NAME, path,
-					   ZCRXCTL_BINDING_INTERFACE, "Set");
+	r = sd_bus_message_new_method_call(ctx->bus, &call, ZCRX_BUS_NAME, path,
+					   ZCRX_BINDING_INTERFACE, "Set");
 	if (r >= 0)
 		r = append_set_options(call, &ctx->cmd->set);
 	if (r < 0)
@@ -509,8 +502,8 @@ static int cmd_set(struct zcrxctl *ctx)
 
 static int cmd_reload(struct zcrxctl *ctx)
 {
-	return sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
-				  ZCRXCTL_MANAGER_INTERFACE, "Reload",
+	return sd_bus_call_method(ctx->bus, ZCRX_BUS_NAME, ZCRX_MANAGER_PATH,
+				  ZCRX_MANAGER_INTERFACE, "Reload",
 				  &ctx->error, NULL, "");
 }
 
@@ -634,7 +627,7 @@ static int on_interfaces_removed(sd_bus_message *m, void *userdata,
 	if (r < 0)
 		return warn_skipped(m, "%s", strerror(-r));
 	for (char **i = interfaces; i && *i; i++)
-		is_binding = is_binding || !strcmp(*i, ZCRXCTL_BINDING_INTERFACE);
+		is_binding = is_binding || !strcmp(*i, ZCRX_BINDING_INTERFACE);
 	if (!is_binding)
 		return 0;
 	if (zcrxctl_parse_binding(path, &id) < 0)
@@ -660,17 +653,17 @@ static int add_signal_matches(struct monitor *mon)
 		const char *member;
 		sd_bus_message_handler_t handler;
 	} matches[] = {
-		{ NULL, ZCRXCTL_BINDING_INTERFACE, "FallbackChanged", on_fallback_changed },
-		{ NULL, ZCRXCTL_BINDING_INTERFACE, "StateChanged", on_state_changed },
-		{ ZCRXCTL_MANAGER_PATH, OBJECT_MANAGER_INTERFACE, "InterfacesAdded",
+		{ NULL, ZCRX_BINDING_INTERFACE, "FallbackChanged", on_fallback_changed },
+		{ NULL, ZCRX_BINDING_INTERFACE, "StateChanged", on_state_changed },
+		{ ZCRX_MANAGER_PATH, OBJECT_MANAGER_INTERFACE, "InterfacesAdded",
 		  on_interfaces_added },
-		{ ZCRXCTL_MANAGER_PATH, OBJECT_MANAGER_INTERFACE, "InterfacesRemoved",
+		{ ZCRX_MANAGER_PATH, OBJECT_MANAGER_INTERFACE, "InterfacesRemoved",
 		  on_interfaces_removed },
 	};
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(matches); i++) {
-		r = sd_bus_match_signal(mon->ctx->bus, NULL, ZCRXCTL_BUS_NAME,
+		r = sd_bus_match_signal(mon->ctx->bus, NULL, ZCRX_BUS_NAME,
 					matches[i].path, matches[i].interface,
 					matches[i].member, matches[i].handler, mon);
 		if (r < 0)
@@ -709,7 +702,7 @@ static int cmd_monitor(struct zcrxctl *ctx)
 	r = add_signal_matches(&mon);
 	if (r < 0)
 		return r;
-	r = sd_bus_call_method(ctx->bus, ZCRXCTL_BUS_NAME, ZCRXCTL_MANAGER_PATH,
+	r = sd_bus_call_method(ctx->bus, ZCRX_BUS_NAME, ZCRX_MANAGER_PATH,
 			       "org.freedesktop.DBus.Peer", "Ping", &ctx->error,
 			       NULL, "");
 	if (r < 0)
@@ -819,7 +812,7 @@ int main(int argc, char *argv[])
 	}
 	if (cmd.version)
 		return print_info("zcrxctl " PACKAGE_VERSION
-				  " (D-Bus API " ZCRXCTL_BUS_NAME ")\n");
+				  " (D-Bus API " ZCRX_BUS_NAME ")\n");
 	if (cmd.help)
 		return print_info(zcrxctl_usage(cmd.command));
 	return run(&cmd);

@@ -58,22 +58,7 @@ struct zcrxd_bindings {
 	bool state_kept;	/* the state file could not be read: never overwrite it */
 };
 
-/* ---- logging, errors ---- */
-
-void zcrxd_log(int priority, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	/* One message, one journal entry. */
-	for (char *p = buf; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	fprintf(stderr, "<%d>%s\n", LOG_PRI(priority), buf);
-}
+/* ---- errors ---- */
 
 int zcrxd_error_set(struct zcrxd_error *error, enum zcrxd_error_kind kind, const char *fmt, ...)
 {
@@ -148,6 +133,28 @@ static const char *binding_describe(const struct zcrxd_binding *b, char *buf, si
 		 b->props.nic[0] ? b->props.nic : "?", b->props.queue,
 		 b->props.macvtap[0] ? b->props.macvtap : "?");
 	return buf;
+}
+
+/* A message about @b: its id, devices and owner go to the journal too. */
+static void binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
+			const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
+			const char *reason, const char *fmt, ...)
+{
+	const struct zcrxd_log_binding fields = {
+		.id = b->id,
+		.nic = b->props.nic,
+		.queue = b->props.queue,
+		.macvtap = b->props.macvtap,
+		.owner = b->props.owner,
+	};
+	va_list ap;
+
+	va_start(ap, fmt);
+	zcrxd_log_eventv(priority, event, &fields, reason, fmt, ap);
+	va_end(ap);
 }
 
 static const char *wanted_source(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
@@ -235,11 +242,30 @@ static void binding_name(const struct zcrxd_bindings *t, int ifindex, const char
 	snprintf(name, ZCRX_IFNAMSIZ, "%s", wanted_name ? wanted_name : "");
 }
 
+/* @b's state changed from @old_state: into the fallback, or out of it. */
+static void binding_log_state(const struct zcrxd_binding *b, const char *old_state)
+{
+	const char *fallback = zcrx_binding_value_name(ZCRX_A_BINDING_STATE, ZCRX_STATE_FALLBACK);
+	char desc[DESCRIBE_MAX];
+
+	if (!fallback)
+		return;
+	if (!strcmp(b->props.state, fallback))
+		binding_log(b, LOG_INFO, ZCRXD_LOG_FALLBACK_ENTERED, NULL,
+			    "%s: fallback entered (no guest buffer posted; fallback %s)",
+			    binding_describe(b, desc, sizeof(desc)), b->props.fallback);
+	else if (!strcmp(old_state, fallback))
+		binding_log(b, LOG_INFO, ZCRXD_LOG_FALLBACK_LEFT, NULL,
+			    "%s: fallback left (state %s)",
+			    binding_describe(b, desc, sizeof(desc)), b->props.state);
+}
+
 /* Recompute the D-Bus view of @b from the kernel's data and the rates. */
 static void binding_refresh(struct zcrxd_binding *b)
 {
 	const struct zcrxd_bindings *t = b->table;
 	struct zcrxd_binding_props *p = &b->props;
+	const char *old_state = p->state;	/* NULL: a new binding */
 	struct zcrx_rx_shares shares;
 	const char *s;
 
@@ -290,6 +316,9 @@ static void binding_refresh(struct zcrxd_binding *b)
 	p->policy_min_dwell_ms = b->params.min_dwell_ns / ZCRX_NSEC_PER_MSEC;
 	p->policy_window_ms = b->params.window_ns / ZCRX_NSEC_PER_MSEC;
 	snprintf(p->owner, sizeof(p->owner), "%s", b->overrides.owner);
+	/* Logged here, where the state is learnt, whichever way it came. */
+	if (old_state && strcmp(old_state, p->state))
+		binding_log_state(b, old_state);
 }
 
 static void binding_publish(struct zcrxd_binding *b)
@@ -380,7 +409,7 @@ static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
 		return NULL;
 	b->table = t;
 	b->id = info->value[ZCRX_A_BINDING_ID];
-	snprintf(b->path, sizeof(b->path), "%s/%" PRIu32, ZCRXD_BINDING_PATH_PREFIX, b->id);
+	snprintf(b->path, sizeof(b->path), "%s/%" PRIu32, ZCRX_BINDING_PATH_PREFIX, b->id);
 	b->info = *info;
 	b->origin = origin;
 	b->wanted = w;
@@ -421,11 +450,11 @@ struct zcrxd_binding *zcrxd_bindings_find(struct zcrxd_bindings *t, uint32_t id)
 
 uint32_t zcrxd_binding_path_id(const char *path)
 {
-	size_t len = strlen(ZCRXD_BINDING_PATH_PREFIX);
+	size_t len = strlen(ZCRX_BINDING_PATH_PREFIX);
 	const char *digits;
 	uint64_t id = 0;
 
-	if (strncmp(path, ZCRXD_BINDING_PATH_PREFIX, len) || path[len] != '/')
+	if (strncmp(path, ZCRX_BINDING_PATH_PREFIX, len) || path[len] != '/')
 		return 0;
 	digits = path + len + 1;
 	/* The id in decimal, as written by binding_add(): no sign, no
@@ -691,14 +720,16 @@ static void binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_b
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK, b->params.low_watermark);
 	r = zcrx_nl_set(t->nl, b->id, &changes);
 	if (r < 0) {
-		zcrxd_log(LOG_ERR, "%s: cannot set the low watermark to %" PRIu32 ": %s",
-			  binding_describe(b, desc, sizeof(desc)), b->params.low_watermark,
-			  kernel_error_text(t, r, text, sizeof(text)));
+		binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+			    "%s: cannot set the low watermark to %" PRIu32 ": %s",
+			    binding_describe(b, desc, sizeof(desc)), b->params.low_watermark,
+			    kernel_error_text(t, r, text, sizeof(text)));
 		return;
 	}
 	zcrx_binding_set(&b->info, ZCRX_A_BINDING_LOW_WATERMARK, b->params.low_watermark);
-	zcrxd_log(LOG_INFO, "%s: low watermark %" PRIu64 " -> %" PRIu32,
-		  binding_describe(b, desc, sizeof(desc)), old, b->params.low_watermark);
+	binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+		    "%s: low watermark %" PRIu64 " -> %" PRIu32,
+		    binding_describe(b, desc, sizeof(desc)), old, b->params.low_watermark);
 }
 
 /* Make the kernel's unbind-on-vhost-gone the one @b was declared or made with. */
@@ -715,14 +746,15 @@ static void binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct 
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, want);
 	r = zcrx_nl_set(t->nl, b->id, &changes);
 	if (r < 0) {
-		zcrxd_log(LOG_ERR, "%s: cannot set unbind-on-vhost-gone %d: %s",
-			  binding_describe(b, desc, sizeof(desc)), want,
-			  kernel_error_text(t, r, text, sizeof(text)));
+		binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+			    "%s: cannot set unbind-on-vhost-gone %d: %s",
+			    binding_describe(b, desc, sizeof(desc)), want,
+			    kernel_error_text(t, r, text, sizeof(text)));
 		return;
 	}
 	zcrx_binding_set(&b->info, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, want);
-	zcrxd_log(LOG_INFO, "%s: unbind-on-vhost-gone %d -> %d",
-		  binding_describe(b, desc, sizeof(desc)), have, want);
+	binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL, "%s: unbind-on-vhost-gone %d -> %d",
+		    binding_describe(b, desc, sizeof(desc)), have, want);
 }
 
 /* Set the kernel's fallback as the policy decided. */
@@ -739,9 +771,10 @@ static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_bindin
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_FALLBACK, d->fallback);
 	r = zcrx_nl_set(t->nl, b->id, &changes);
 	if (r < 0) {
-		zcrxd_log(LOG_ERR, "%s: policy (%s) cannot set fallback %s: %s",
-			  binding_describe(b, desc, sizeof(desc)), reason, new,
-			  kernel_error_text(t, r, text, sizeof(text)));
+		binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+			    "%s: policy (%s) cannot set fallback %s: %s",
+			    binding_describe(b, desc, sizeof(desc)), reason, new,
+			    kernel_error_text(t, r, text, sizeof(text)));
 		return;
 	}
 	zcrx_binding_set(&b->info, ZCRX_A_BINDING_FALLBACK, d->fallback);
@@ -749,10 +782,11 @@ static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_bindin
 		snprintf(rate, sizeof(rate), "%.0f", d->starved_per_sec);
 	else
 		snprintf(rate, sizeof(rate), "unknown");
-	zcrxd_log(LOG_NOTICE, "%s: fallback %s -> %s (%s; level %s, %s starved frames/s, "
-		  "%" PRIu64 " buffers in flight)",
-		  binding_describe(b, desc, sizeof(desc)), old, new, reason,
-		  zcrx_policy_level_to_string(d->level), rate, d->buffers_in_flight);
+	binding_log(b, LOG_NOTICE, ZCRXD_LOG_EVENT_NONE, NULL,
+		    "%s: fallback %s -> %s (%s; level %s, %s starved frames/s, "
+		    "%" PRIu64 " buffers in flight)",
+		    binding_describe(b, desc, sizeof(desc)), old, new, reason,
+		    zcrx_policy_level_to_string(d->level), rate, d->buffers_in_flight);
 	if (t->ops && t->ops->fallback_changed)
 		t->ops->fallback_changed(b, old, new, reason, t->userdata);
 }
@@ -827,16 +861,19 @@ static void wanted_retire(struct zcrxd_bindings *t, struct zcrxd_wanted *w)
  * forgotten (state file included).
  */
 static void wanted_ended_on_purpose(struct zcrxd_bindings *t, struct zcrxd_wanted *w,
-				    const char *desc, const char *why)
+				    const struct zcrxd_binding *b, const char *desc,
+				    const char *why)
 {
 	char wdesc[WANTED_DESC_MAX];
 
 	wanted_describe(t, w, wdesc, sizeof(wdesc));
 	if (w->origin == ZCRXD_ORIGIN_CONFIG)
-		zcrxd_log(LOG_NOTICE, "%s %s; %s is bound again at the next reload or restart",
-			  desc, why, wdesc);
+		binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+			    "%s %s; %s is bound again at the next reload or restart", desc, why,
+			    wdesc);
 	else
-		zcrxd_log(LOG_NOTICE, "%s %s; forgetting %s", desc, why, wdesc);
+		binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+			    "%s %s; forgetting %s", desc, why, wdesc);
 	wanted_retire(t, w);
 }
 
@@ -868,28 +905,30 @@ static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint
 	 * tell when its event was lost; "unknown" when they cannot tell. */
 	b->end_reason = name ? name : "unknown";
 	if (!w) {
-		zcrxd_log(LOG_INFO, "%s unbound by the kernel (%s)", desc, why);
+		binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+			    "%s unbound by the kernel (%s)", desc, why);
 		binding_remove(t, b);
 		return;
 	}
 	switch (reason) {
 	case 0:
 		snprintf(wdesc, sizeof(wdesc), "unbound (%s)", why);
-		wanted_ended_on_purpose(t, w, desc, wdesc);
+		wanted_ended_on_purpose(t, w, b, desc, wdesc);
 		break;
 	case ZCRX_UNBIND_REASON_REQUEST:
 		/* Someone unbound it outside zcrxd: respect that. */
-		wanted_ended_on_purpose(t, w, desc, "unbound outside zcrxd (request)");
+		wanted_ended_on_purpose(t, w, b, desc, "unbound outside zcrxd (request)");
 		break;
 	case ZCRX_UNBIND_REASON_VHOST_GONE:
 		/* It was made to end with its guest: binding it again now
 		 * would serve nobody. */
-		wanted_ended_on_purpose(t, w, desc, "ended with its guest (vhost-gone)");
+		wanted_ended_on_purpose(t, w, b, desc, "ended with its guest (vhost-gone)");
 		break;
 	default:
-		zcrxd_log(LOG_NOTICE, "%s unbound by the kernel (%s); %s is bound again "
-			  "when its devices allow", desc, why,
-			  wanted_describe(t, w, wdesc, sizeof(wdesc)));
+		binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+			    "%s unbound by the kernel (%s); %s is bound again "
+			    "when its devices allow", desc, why,
+			    wanted_describe(t, w, wdesc, sizeof(wdesc)));
 		free(w->last_problem);
 		w->last_problem = NULL;
 		w->retry_after_ns = now_ns(t) + RETRY_GONE_NS;
@@ -1023,8 +1062,9 @@ static int sync_from_dump(struct zcrxd_bindings *t)
 		}
 		b = binding_add(t, &infos[i], ZCRXD_ORIGIN_KERNEL, NULL, NULL);
 		if (b)
-			zcrxd_log(LOG_INFO, "found %s in the kernel",
-				  binding_describe(b, desc, sizeof(desc)));
+			binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+				    "found %s in the kernel",
+				    binding_describe(b, desc, sizeof(desc)));
 	}
 	qsort(ids, n, sizeof(*ids), u32_cmp);
 	r = forget_missing(t, ids, n);
@@ -1093,8 +1133,9 @@ static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, str
 	/* A binding of ours declared again by a reloaded configuration is
 	 * not news. */
 	if (was_kernel || old_origin != w->origin)
-		zcrxd_log(LOG_INFO, "adopted %s: %s", binding_describe(b, desc, sizeof(desc)),
-			  wanted_source(t, w, wdesc, sizeof(wdesc)));
+		binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+			    "adopted %s: %s", binding_describe(b, desc, sizeof(desc)),
+			    wanted_source(t, w, wdesc, sizeof(wdesc)));
 	binding_apply_low_watermark(t, b);
 	binding_apply_unbind_on_vhost_gone(t, b);
 	binding_publish(b);
@@ -1138,8 +1179,9 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 		zcrxd_log(LOG_ERR, "out of memory: binding %" PRIu32 " made but not tracked", id);
 		return;
 	}
-	zcrxd_log(LOG_INFO, "bound %s: %s", binding_describe(b, desc, sizeof(desc)),
-		  wanted_source(t, w, text, sizeof(text)));
+	binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_MADE, NULL,
+		    "bound %s: %s", binding_describe(b, desc, sizeof(desc)),
+		    wanted_source(t, w, text, sizeof(text)));
 }
 
 static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint64_t now)
@@ -1210,11 +1252,13 @@ static void reconcile(struct zcrxd_bindings *t, bool reload)
 		binding_describe(b, desc, sizeof(desc));
 		r = zcrx_nl_unbind(t->nl, b->id);
 		if (r < 0) {
-			zcrxd_log(LOG_ERR, "%s is no longer declared, but cannot be unbound: %s",
-				  desc, kernel_error_text(t, r, text, sizeof(text)));
+			binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+				    "%s is no longer declared, but cannot be unbound: %s",
+				    desc, kernel_error_text(t, r, text, sizeof(text)));
 			continue;
 		}
-		zcrxd_log(LOG_INFO, "unbound %s: no longer declared in the configuration", desc);
+		binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, "request",
+			    "unbound %s: no longer declared in the configuration", desc);
 		b->end_reason = "request";
 		binding_remove(t, b);
 	}
@@ -1234,10 +1278,11 @@ static void binding_low_buffers(struct zcrxd_bindings *t, struct zcrxd_binding *
 	if (b->low_buffers_suppressed)
 		snprintf(more, sizeof(more), " (%u more since the last warning)",
 			 b->low_buffers_suppressed);
-	zcrxd_log(LOG_WARNING, "%s: low on guest buffers: %" PRIu64 " in flight, low watermark "
-		  "%" PRIu64 "%s", binding_describe(b, desc, sizeof(desc)),
-		  info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
-		  info_value(b, ZCRX_A_BINDING_LOW_WATERMARK), more);
+	binding_log(b, LOG_WARNING, ZCRXD_LOG_EVENT_NONE, NULL,
+		    "%s: low on guest buffers: %" PRIu64 " in flight, low watermark "
+		    "%" PRIu64 "%s", binding_describe(b, desc, sizeof(desc)),
+		    info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
+		    info_value(b, ZCRX_A_BINDING_LOW_WATERMARK), more);
 	b->low_buffers_logged_ns = now;
 	b->low_buffers_suppressed = 0;
 	if (t->ops && t->ops->low_buffers) {
@@ -1263,8 +1308,9 @@ static void handle_event(struct zcrxd_bindings *t, const struct zcrx_event *ev)
 	if (ev->cmd == ZCRX_CMD_BOUND_NTF && !b) {
 		b = binding_add(t, &ev->binding, ZCRXD_ORIGIN_KERNEL, NULL, NULL);
 		if (b)
-			zcrxd_log(LOG_INFO, "%s made outside zcrxd",
-				  binding_describe(b, desc, sizeof(desc)));
+			binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+				    "%s made outside zcrxd",
+				    binding_describe(b, desc, sizeof(desc)));
 		return;		/* the reconciliation that follows may adopt it */
 	}
 	if (!b)
@@ -1803,9 +1849,10 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	if (!b)
 		return zcrxd_error_set(error, ZCRXD_ERROR_FAILED,
 				       "out of memory: binding %" PRIu32 " made but not tracked", id);
-	zcrxd_log(LOG_INFO, "bound %s for %s%s%s%s%s", binding_describe(b, desc, sizeof(desc)), who,
-		  req->persist ? ", saved" : ", not saved", conf.owner[0] ? ", owner \"" : "",
-		  conf.owner, conf.owner[0] ? "\"" : "");
+	binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_MADE, NULL,
+		    "bound %s for %s%s%s%s%s", binding_describe(b, desc, sizeof(desc)), who,
+		    req->persist ? ", saved" : ", not saved", conf.owner[0] ? ", owner \"" : "",
+		    conf.owner, conf.owner[0] ? "\"" : "");
 	*ret = b;
 	return 0;
 }
@@ -1836,7 +1883,8 @@ int zcrxd_bindings_unbind(struct zcrxd_bindings *t, struct zcrxd_binding *b, con
 		return r;
 	}
 	binding_describe(b, desc, sizeof(desc));
-	zcrxd_log(LOG_INFO, "unbound %s for %s", desc, who);
+	binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, "request",
+		    "unbound %s for %s", desc, who);
 	if (w && w->origin == ZCRXD_ORIGIN_CONFIG) {
 		w->suppressed = true;
 		zcrxd_log(LOG_NOTICE, "%s is not bound again until the next reload",
@@ -1980,13 +2028,15 @@ int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,
 	if (req->has_unbind_on_vhost_gone)
 		snprintf(vhost_gone_text, sizeof(vhost_gone_text), " unbind-on-vhost-gone %d",
 			 req->unbind_on_vhost_gone);
-	zcrxd_log(LOG_INFO, "%s: set%s%s%s%s for %s", desc, req->has_fallback ? " fallback " : "",
-		  req->has_fallback ? zcrx_fallback_to_string(req->fallback) : "", lw,
-		  vhost_gone_text, who);
+	binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+		    "%s: set%s%s%s%s for %s", desc, req->has_fallback ? " fallback " : "",
+		    req->has_fallback ? zcrx_fallback_to_string(req->fallback) : "", lw,
+		    vhost_gone_text, who);
 	binding_refresh(b);
 	if (want != old) {
-		zcrxd_log(LOG_NOTICE, "%s: fallback %s -> %s (request)", desc, old_name,
-			  zcrx_fallback_to_string(want));
+		binding_log(b, LOG_NOTICE, ZCRXD_LOG_EVENT_NONE, NULL,
+			    "%s: fallback %s -> %s (request)", desc, old_name,
+			    zcrx_fallback_to_string(want));
 		if (t->ops && t->ops->fallback_changed)
 			t->ops->fallback_changed(b, old_name, zcrx_fallback_to_string(want),
 						 "request", t->userdata);

@@ -55,23 +55,19 @@
 
 #include <systemd/sd-event.h>
 
+#include "common/zcrx-bus.h"
 #include "common/zcrx-limits.h"
+#include "common/zcrx-owner.h"
 #include "ended.h"
-#include "owner.h"
+#include "log.h"
 #include "policy.h"
 #include "rate.h"
 #include "zcrx-netlink.h"
 #include "zcrxd-conf.h"
 
-#define ZCRXD_BUS_NAME "org.zcrx.zcrx1"
-#define ZCRXD_MANAGER_PATH "/org/zcrx/zcrx1"
-#define ZCRXD_BINDING_PATH_PREFIX "/org/zcrx/zcrx1/binding"
 /* The prefix, "/", up to 10 digits and the NUL. */
-#define ZCRXD_BINDING_PATH_MAX (sizeof(ZCRXD_BINDING_PATH_PREFIX) + 12)
+#define ZCRXD_BINDING_PATH_MAX (sizeof(ZCRX_BINDING_PATH_PREFIX) + 12)
 
-
-/* printf-like, one line to stderr with an sd-daemon "<N>" prefix. */
-void zcrxd_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 enum zcrxd_origin {
 	ZCRXD_ORIGIN_CONFIG,	/* declared in zcrxd.conf */

@@ -522,7 +522,7 @@ static int unbind_owner_authorized(struct zcrxd_dbus *d, sd_bus_message *m, cons
 	if (r >= 0)
 		r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "o");
 	for (size_t i = 0; r >= 0 && i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%" PRIu32, ZCRXD_BINDING_PATH_PREFIX, ids[i]);
+		snprintf(path, sizeof(path), "%s/%" PRIu32, ZCRX_BINDING_PATH_PREFIX, ids[i]);
 		r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_OBJECT_PATH, path);
 	}
 	if (r >= 0)
@@ -628,7 +628,8 @@ static int reload_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char
 	r = d->hooks.reload(d->hooks.userdata, &err);
 	if (r < 0) {
 		/* The caller sees why; the journal too, as for SIGHUP. */
-		zcrxd_log(LOG_ERR, "reload refused, running state kept: %s", err.message);
+		zcrxd_log_event(LOG_ERR, ZCRXD_LOG_CONFIG_REFUSED, NULL, NULL,
+				"reload refused, running state kept: %s", err.message);
 		return reply_error(error, &err);
 	}
 	return sd_bus_reply_method_return(m, NULL);
@@ -988,7 +989,7 @@ static void on_removing(struct zcrxd_binding *b, void *userdata)
 	r = sd_bus_emit_object_removed(d->bus, b->path);
 	if (r < 0)
 		log_emit_failure(b, "InterfacesRemoved", r);
-	r = sd_bus_emit_signal(d->bus, ZCRXD_MANAGER_PATH, ZCRXD_MANAGER_INTERFACE,
+	r = sd_bus_emit_signal(d->bus, ZCRX_MANAGER_PATH, ZCRX_MANAGER_INTERFACE,
 			       "BindingRemoved", "oss", b->path, b->end_reason, b->props.owner);
 	if (r < 0)
 		log_emit_failure(b, "BindingRemoved", r);
@@ -1009,13 +1010,13 @@ static void on_changed(struct zcrxd_binding *b, void *userdata)
 	state_changed = strcmp(b->props.state, b->announced.state) != 0;
 	b->announced = b->props;
 	if (n) {
-		r = sd_bus_emit_properties_changed_strv(d->bus, b->path, ZCRXD_BINDING_INTERFACE,
+		r = sd_bus_emit_properties_changed_strv(d->bus, b->path, ZCRX_BINDING_INTERFACE,
 							(char **)names);
 		if (r < 0)
 			log_emit_failure(b, "PropertiesChanged", r);
 	}
 	if (state_changed) {
-		r = sd_bus_emit_signal(d->bus, b->path, ZCRXD_BINDING_INTERFACE, "StateChanged",
+		r = sd_bus_emit_signal(d->bus, b->path, ZCRX_BINDING_INTERFACE, "StateChanged",
 				       "s", b->props.state);
 		if (r < 0)
 			log_emit_failure(b, "StateChanged", r);
@@ -1028,7 +1029,7 @@ static void on_fallback_changed(struct zcrxd_binding *b, const char *old_fallbac
 	struct zcrxd_dbus *d = userdata;
 	int r;
 
-	r = sd_bus_emit_signal(d->bus, b->path, ZCRXD_BINDING_INTERFACE, "FallbackChanged", "sss",
+	r = sd_bus_emit_signal(d->bus, b->path, ZCRX_BINDING_INTERFACE, "FallbackChanged", "sss",
 			       old_fallback, new_fallback, reason);
 	if (r < 0)
 		log_emit_failure(b, "FallbackChanged", r);
@@ -1039,7 +1040,7 @@ static void on_low_buffers(struct zcrxd_binding *b, void *userdata)
 	struct zcrxd_dbus *d = userdata;
 	int r;
 
-	r = sd_bus_emit_signal(d->bus, b->path, ZCRXD_BINDING_INTERFACE, "LowBuffers", "tu",
+	r = sd_bus_emit_signal(d->bus, b->path, ZCRX_BINDING_INTERFACE, "LowBuffers", "tu",
 			       b->props.buffers_in_flight, b->props.low_watermark);
 	if (r < 0)
 		log_emit_failure(b, "LowBuffers", r);
@@ -1119,20 +1120,20 @@ int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
 				"Disconnected", on_disconnected, d);
 	if (r < 0)
 		goto fail;
-	*ret_step = "register " ZCRXD_MANAGER_PATH;
-	r = sd_bus_add_object_vtable(d->bus, NULL, ZCRXD_MANAGER_PATH, ZCRXD_MANAGER_INTERFACE,
+	*ret_step = "register " ZCRX_MANAGER_PATH;
+	r = sd_bus_add_object_vtable(d->bus, NULL, ZCRX_MANAGER_PATH, ZCRX_MANAGER_INTERFACE,
 				     manager_vtable, d);
 	if (r < 0)
 		goto fail;
-	r = sd_bus_add_object_manager(d->bus, NULL, ZCRXD_MANAGER_PATH);
+	r = sd_bus_add_object_manager(d->bus, NULL, ZCRX_MANAGER_PATH);
 	if (r < 0)
 		goto fail;
 	*ret_step = "register the binding objects";
-	r = sd_bus_add_fallback_vtable(d->bus, NULL, ZCRXD_BINDING_PATH_PREFIX,
-				       ZCRXD_BINDING_INTERFACE, binding_vtable, binding_find, d);
+	r = sd_bus_add_fallback_vtable(d->bus, NULL, ZCRX_BINDING_PATH_PREFIX,
+				       ZCRX_BINDING_INTERFACE, binding_vtable, binding_find, d);
 	if (r < 0)
 		goto fail;
-	r = sd_bus_add_node_enumerator(d->bus, NULL, ZCRXD_BINDING_PATH_PREFIX,
+	r = sd_bus_add_node_enumerator(d->bus, NULL, ZCRX_BINDING_PATH_PREFIX,
 				       binding_enumerate, d);
 	if (r < 0)
 		goto fail;
@@ -1147,7 +1148,7 @@ fail:
 
 int zcrxd_dbus_request_name(struct zcrxd_dbus *d)
 {
-	int r = sd_bus_request_name(d->bus, ZCRXD_BUS_NAME, 0);
+	int r = sd_bus_request_name(d->bus, ZCRX_BUS_NAME, 0);
 
 	return r < 0 ? r : 0;
 }

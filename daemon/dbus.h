@@ -21,8 +21,6 @@
 
 #include "bindings.h"
 
-#define ZCRXD_MANAGER_INTERFACE "org.zcrx.zcrx1.Manager"
-#define ZCRXD_BINDING_INTERFACE "org.zcrx.zcrx1.Binding"
 #define ZCRXD_ERROR_NOT_SUPPORTED_NAME "org.zcrx.zcrx1.Error.NotSupported"
 #define ZCRXD_ERROR_NO_SUCH_DEVICE_NAME "org.zcrx.zcrx1.Error.NoSuchDevice"
 #define ZCRXD_ERROR_KERNEL_NAME "org.zcrx.zcrx1.Error.Kernel"
@@ -57,7 +55,7 @@ struct zcrxd_dbus;
 int zcrxd_dbus_new(struct zcrxd_dbus **ret, sd_event *event, const char *bus,
 		   struct zcrxd_bindings *table, const struct zcrxd_dbus_hooks *hooks,
 		   const char **ret_step);
-/* Request ZCRXD_BUS_NAME: 0 or a negative errno (see zcrxd_dbus_name_problem()). */
+/* Request ZCRX_BUS_NAME: 0 or a negative errno (see zcrxd_dbus_name_problem()). */
 int zcrxd_dbus_request_name(struct zcrxd_dbus *dbus);
 /* Why zcrxd_dbus_request_name() failed with @error, in words for the log. */
 const char *zcrxd_dbus_name_problem(int error);

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "owner.h"
+#include "common/zcrx-owner.h"
 
 #define ZCRX_ENDED_MAX 256
 /* "macvtap-gone" and the NUL, with room to spare. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/zcrx-cleanup.h"
 #include "state-file.h"
 
 /*
@@ -13,20 +14,6 @@
  * safe, and a temporary file left by a crash is simply reused.
  */
 #define STATE_TEMP_FILE ZCRX_STATE_FILE ".tmp"
-
-static void freep(void *p)
-{
-	free(*(void **)p);
-}
-
-static void closep(const int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
-#define _cleanup_free_ __attribute__((cleanup(freep)))
-#define _cleanup_close_ __attribute__((cleanup(closep)))
 
 static int write_all(int fd, const char *data, size_t len)
 {

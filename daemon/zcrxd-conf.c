@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "common/zcrx-cleanup.h"
 #include "common/zcrx-limits.h"
 #include "zcrxd-conf.h"
 
@@ -26,25 +27,12 @@ _Static_assert(ZCRX_IFNAMSIZ == IFNAMSIZ, "ZCRX_IFNAMSIZ must be IFNAMSIZ");
 /* User-supplied names are cut to this many bytes in messages. */
 #define MSG_NAME_MAX 64
 
-static void freep(void *p)
-{
-	free(*(void **)p);
-}
-
 static void json_object_putp(struct json_object **obj)
 {
 	json_object_put(*obj);
 }
 
-static void closep(const int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
-#define _cleanup_free_ __attribute__((cleanup(freep)))
-#define _cleanup_json_ __attribute__((cleanup(json_object_putp)))
-#define _cleanup_close_ __attribute__((cleanup(closep)))
+#define _cleanup_json_ _cleanup_(json_object_putp)
 
 struct parse_ctx {
 	const char *file;	/* for messages */

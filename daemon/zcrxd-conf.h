@@ -76,8 +76,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ifname.h"
-#include "owner.h"
+#include "common/zcrx-ifname.h"
+#include "common/zcrx-owner.h"
 #include "policy.h"
 
 /* The state file's format, its "version": a newer one is not read. */

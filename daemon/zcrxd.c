@@ -23,6 +23,7 @@
 #include "bindings.h"
 #include "dbus.h"
 #include "rcvbuf.h"
+#include "status.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1"
@@ -43,6 +44,8 @@ struct zcrxd {
 	struct zcrxd_bindings *bindings;
 	struct zcrxd_dbus *dbus;
 	sd_event_source *timer;
+	sd_event_source *status_source;	/* after each event: STATUS= if it changed */
+	char status[ZCRXD_STATUS_MAX];	/* the STATUS= last sent */
 	char *config_path;
 	char *state_dir;
 	const char *bus;
@@ -243,14 +246,42 @@ static int load_config(const struct zcrxd *d, struct zcrx_config **ret, struct z
 	return 0;
 }
 
-static void notify_status(const struct zcrxd *d, const char *state)
+static void status_now(const struct zcrxd *d, char buf[static ZCRXD_STATUS_MAX])
 {
-	size_t n = zcrxd_bindings_count(d->bindings);
+	const char *fallback = zcrx_binding_value_name(ZCRX_A_BINDING_STATE, ZCRX_STATE_FALLBACK);
+	size_t n_fallback = 0;
 
-	if (zcrxd_bindings_have_family(d->bindings))
-		sd_notifyf(0, "%sSTATUS=%zu binding%s", state, n, n == 1 ? "" : "s");
-	else
-		sd_notifyf(0, "%sSTATUS=zcrx netlink family not found; D-Bus API up", state);
+	for (struct zcrxd_binding *b = zcrxd_bindings_first(d->bindings); b;
+	     b = zcrxd_bindings_next(b))
+		if (fallback && b->props.state && !strcmp(b->props.state, fallback))
+			n_fallback++;
+	zcrxd_status_format(buf, zcrxd_bindings_have_family(d->bindings),
+			    zcrxd_bindings_count(d->bindings), n_fallback);
+}
+
+/* @state ("READY=1\n" or "") goes with it, so it is always sent. */
+static void notify_status(struct zcrxd *d, const char *state)
+{
+	status_now(d, d->status);
+	sd_notifyf(0, "%sSTATUS=%s", state, d->status);
+}
+
+/*
+ * Run after every event the loop dispatched: bindings made or ended, a
+ * state learnt from the kernel, a reload.  Sent only when it changed.
+ */
+static int on_post(sd_event_source *source, void *userdata)
+{
+	struct zcrxd *d = userdata;
+	char status[ZCRXD_STATUS_MAX];
+
+	(void)source;
+	status_now(d, status);
+	if (strcmp(status, d->status)) {
+		memcpy(d->status, status, sizeof(d->status));
+		sd_notifyf(0, "STATUS=%s", d->status);
+	}
+	return 0;
 }
 
 /* SIGHUP and Manager.Reload(). */
@@ -281,20 +312,18 @@ static int on_sighup(sd_event_source *source, const struct signalfd_siginfo *si,
 	(void)source;
 	(void)si;
 	if (reload(userdata, &error) < 0)
-		zcrxd_log(LOG_ERR, "reload refused, running state kept: %s", error.message);
+		zcrxd_log_event(LOG_ERR, ZCRXD_LOG_CONFIG_REFUSED, NULL, NULL,
+				"reload refused, running state kept: %s", error.message);
 	return 0;
 }
 
 static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
 {
 	struct zcrxd *d = userdata;
-	bool had_family = zcrxd_bindings_have_family(d->bindings);
 	int r;
 
 	(void)usec;
 	zcrxd_bindings_sample(d->bindings);
-	if (!had_family && zcrxd_bindings_have_family(d->bindings))
-		notify_status(d, "");
 	r = sd_event_source_set_time_relative(source, d->interval_usec);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(source, SD_EVENT_ONESHOT);
@@ -332,6 +361,10 @@ static int setup_loop(struct zcrxd *d, const char **ret_step)
 	*ret_step = "create the sampling timer";
 	r = sd_event_add_time_relative(d->event, &d->timer, CLOCK_MONOTONIC, d->interval_usec,
 				       d->interval_usec / 10, on_timer, d);
+	if (r < 0)
+		return r;
+	*ret_step = "watch the binding count";
+	r = sd_event_add_post(d->event, &d->status_source, on_post, d);
 	return r < 0 ? r : 0;
 }
 
@@ -351,7 +384,7 @@ int main(int argc, char **argv)
 	}
 	/* A bad configuration at start: there is no running state to keep. */
 	if (load_config(&d, &config, &error) < 0) {
-		zcrxd_log(LOG_ERR, "%s", error.message);
+		zcrxd_log_event(LOG_ERR, ZCRXD_LOG_CONFIG_REFUSED, NULL, NULL, "%s", error.message);
 		goto out;
 	}
 	r = setup_loop(&d, &step);
@@ -389,11 +422,11 @@ int main(int argc, char **argv)
 	config = NULL;
 	r = zcrxd_dbus_request_name(d.dbus);
 	if (r < 0) {
-		zcrxd_log(LOG_ERR, "cannot own %s: %s", ZCRXD_BUS_NAME, zcrxd_dbus_name_problem(r));
+		zcrxd_log(LOG_ERR, "cannot own %s: %s", ZCRX_BUS_NAME, zcrxd_dbus_name_problem(r));
 		goto out;
 	}
 	zcrxd_log(LOG_INFO, "zcrxd %s serving %s; configuration %s, state in %s, sampling "
-		  "every %" PRIu64 " ms", PACKAGE_VERSION, ZCRXD_BUS_NAME, d.config_path,
+		  "every %" PRIu64 " ms", PACKAGE_VERSION, ZCRX_BUS_NAME, d.config_path,
 		  d.state_dir, d.interval_usec / 1000);
 	notify_status(&d, "READY=1\n");
 
@@ -412,6 +445,7 @@ out:
 	zcrx_config_free(config);
 	d.dbus = zcrxd_dbus_free(d.dbus);
 	d.bindings = zcrxd_bindings_free(d.bindings);
+	sd_event_source_disable_unref(d.status_source);
 	sd_event_source_disable_unref(d.timer);
 	sd_event_unref(d.event);
 	free(d.config_path);

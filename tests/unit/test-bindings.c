@@ -5,9 +5,11 @@
  * (-Wl,--wrap=zcrx_nl_*,zcrx_links_*, as ethtool's tests stub the
  * kernel), so what the table decides after a replayed sequence of dumps,
  * events, lost events and link changes is what is checked: the bind
- * requests it sends, the bindings it keeps and the state file it writes.
+ * requests it sends, the bindings it keeps and the state file it writes;
+ * and (zcrxd_log_eventv() wrapped too) the events it logs for the journal.
  */
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -619,6 +621,38 @@ static void after_overrun(struct run *r)
 	run_loop(r);
 }
 
+/* ---- the log's structured side ---- */
+
+/* What zcrxd_log_eventv() was given, "EVENT:ID:NIC:QUEUE:MACVTAP:OWNER:REASON;" per event. */
+static char logged_events[1024];
+
+void __real_zcrxd_log_eventv(int priority, enum zcrxd_log_event event,
+			     const struct zcrxd_log_binding *binding, const char *reason,
+			     const char *fmt, va_list ap);
+
+void __wrap_zcrxd_log_eventv(int priority, enum zcrxd_log_event event,
+			     const struct zcrxd_log_binding *binding, const char *reason,
+			     const char *fmt, va_list ap);
+void __wrap_zcrxd_log_eventv(int priority, enum zcrxd_log_event event,
+			     const struct zcrxd_log_binding *binding, const char *reason,
+			     const char *fmt, va_list ap)
+{
+	static const char *const names[] = {
+		[ZCRXD_LOG_BINDING_MADE] = "made", [ZCRXD_LOG_BINDING_ENDED] = "ended",
+		[ZCRXD_LOG_FALLBACK_ENTERED] = "entered", [ZCRXD_LOG_FALLBACK_LEFT] = "left",
+		[ZCRXD_LOG_CONFIG_REFUSED] = "refused",
+	};
+	size_t len = strlen(logged_events);
+
+	if (event != ZCRXD_LOG_EVENT_NONE && binding)
+		snprintf(logged_events + len, sizeof(logged_events) - len,
+			 "%s:%u:%s:%u:%s:%s:%s;", names[event], binding->id, binding->nic,
+			 binding->queue, binding->macvtap,
+			 binding->owner && *binding->owner ? binding->owner : "-",
+			 reason ? reason : "-");
+	__real_zcrxd_log_eventv(priority, event, binding, reason, fmt, ap);
+}
+
 /* ---- the cases ---- */
 
 static void test_receive_buffers(struct tap *t)
@@ -896,6 +930,49 @@ static void test_state_newer(struct tap *t)
 	run_stop(&r);
 }
 
+/*
+ * The journal's view of a binding's life: made (in the fallback, as the
+ * kernel makes them: not news), out of the fallback and back, ended on
+ * request and by the kernel, each with the binding's id, devices, owner
+ * and (ended) reason.
+ */
+static void test_log_events(struct tap *t)
+{
+	struct zcrxd_error error;
+	struct zcrx_binding_info *info;
+	char want[512];
+	struct run r;
+	int owned, plain;
+
+	run_start(&r, "{}");
+	logged_events[0] = '\0';
+	owned = runtime_bind_owned(&r, "mvt0", 1, false, "vm-a");
+	plain = runtime_bind(&r, "mvt1", 2, false);
+	info = fk_binding(owned);
+	if (!info)
+		abort();
+	fk_event(ZCRX_CMD_FALLBACK_CLEARED_NTF, 0, info);
+	run_loop(&r);
+	fk_event(ZCRX_CMD_FALLBACK_ENGAGED_NTF, 0, info);
+	run_loop(&r);
+	fk_event(ZCRX_CMD_FALLBACK_ENGAGED_NTF, 0, info);	/* no change: not logged */
+	run_loop(&r);
+	zcrxd_bindings_unbind(r.table, zcrxd_bindings_find(r.table, owned), "the test", &error);
+	run_loop(&r);
+	fk_link_del(MVT1);
+	run_loop(&r);
+	snprintf(want, sizeof(want),
+		 "made:%d:eth0:1:mvt0:vm-a:-;made:%d:eth0:2:mvt1:-:-;"
+		 "left:%d:eth0:1:mvt0:vm-a:-;entered:%d:eth0:1:mvt0:vm-a:-;"
+		 "ended:%d:eth0:1:mvt0:vm-a:request;ended:%d:eth0:2:mvt1:-:macvtap-gone;",
+		 owned, plain, owned, owned, owned, plain);
+	tap_ok(t, !strcmp(logged_events, want),
+	       "journal events: made, fallback left/entered, ended (request, macvtap-gone)");
+	if (strcmp(logged_events, want))
+		printf("#   got  %s\n#   want %s\n", logged_events, want);
+	run_stop(&r);
+}
+
 int main(void)
 {
 	struct tap t = { 0 };
@@ -911,5 +988,6 @@ int main(void)
 	test_macvtap_back(&t);
 	test_state_corrupt(&t);
 	test_state_newer(&t);
+	test_log_events(&t);
 	return tap_done(&t);
 }

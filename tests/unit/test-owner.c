@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "daemon/ended.h"
-#include "daemon/owner.h"
+#include "common/zcrx-owner.h"
 #include "daemon/state-file.h"
 #include "daemon/zcrxd-conf.h"
 #include "tap.h"
