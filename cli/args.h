@@ -17,6 +17,7 @@
 
 #include "common/zcrx-limits.h"
 #include "daemon/ifname.h"
+#include "daemon/netns.h"
 #include "daemon/owner.h"
 
 /* The D-Bus API, version 1 (daemon/DBUS-API.md). */
@@ -59,6 +60,7 @@ struct zcrxctl_bind_args {
 	bool unbind_on_vhost_gone;	/* end the binding with its guest */
 	bool persist;			/* false with no-persist */
 	const char *owner;		/* owner NAME, points into argv; NULL: none */
+	const char *netns;		/* netns NAME (/run/netns/NAME), in argv; NULL: none */
 };
 
 /* What stats prints (--format). */
