@@ -1084,15 +1084,12 @@ static void wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap
 /* A macvtap as bind takes it and the table compares it. */
 struct macvtap_place {
 	int ifindex;		/* in its namespace */
-	/* The host's id of its namespace: -1 for the host's own, and
-	 * NETNSID_NONE when that namespace has no id yet (no binding of
-	 * the table can be in it then). */
+	/* zcrxd's id of its namespace (the kernel's macvtap-netnsid); -1
+	 * for zcrxd's own. */
 	int netnsid;
 	int netns_fd;		/* for macvtap-netns-fd; -1: the host's */
 	bool close_fd;		/* netns_fd is ours */
 };
-
-#define NETNSID_NONE (-2)
 
 static void macvtap_place_release(struct macvtap_place *m)
 {
@@ -1105,9 +1102,9 @@ static void macvtap_place_release(struct macvtap_place *m)
 /*
  * Find @macvtap: in the host's link cache when @netns is "" and no
  * @netns_fd (>= 0) is given, else by name inside that namespace, where
- * it must be a macvtap whose lower device is @nic of the host's (the
- * lower link's IFLA_LINK_NETNSID names the host's namespace as that
- * namespace knows it, and IFLA_LINK is an index there).
+ * it must be a macvtap whose lower device is @nic of the host's (its
+ * IFLA_LINK_NETNSID, an id of zcrxd's namespace, must be zcrxd's own id
+ * of itself, and IFLA_LINK is an index there; netns.h).
  * Returns 0, or a negative errno with @error set (INVALID_ARGS for a bad
  * namespace or device, NO_SUCH_DEVICE when it has no such link); the
  * caller releases *ret.
@@ -1147,7 +1144,10 @@ static int resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *
 	ret->netns_fd = netns_fd;
 
 	r = zcrx_netns_lookup_link(netns_fd, macvtap, &link);
-	if (r == -EINVAL)
+	if (r == -EACCES)
+		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
+				    "netns: zcrxd may not administer %s (CAP_NET_ADMIN over it)", where);
+	else if (r == -EINVAL)
 		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
 				    "netns: %s is not a network namespace", where);
 	else if (r == -ENODEV)
@@ -1159,22 +1159,16 @@ static int resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *
 	else if (!link.is_macvtap)
 		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
 				    "macvtap: %s in %s is not a macvtap device", macvtap, where);
-	else if (link.lower_netnsid < 0 || link.lower_netnsid != link.host_netnsid ||
+	else if (link.lower_netnsid < 0 || link.lower_netnsid != link.own_netnsid ||
 		 link.lower_ifindex != nic)
 		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
 				    "macvtap: %s in %s is not stacked on the nic (ifindex %d of "
 				    "zcrxd's namespace)", macvtap, where, nic);
-	if (r == 0)
-		r = zcrx_netns_id(netns_fd, &ret->netnsid);
 	if (r < 0) {
-		if (error->kind == ZCRXD_ERROR_NONE)
-			zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "netns: cannot ask the id of %s: %s",
-					where, strerror(-r));
 		macvtap_place_release(ret);
 		return r;
 	}
-	if (ret->netnsid < 0)
-		ret->netnsid = NETNSID_NONE;
+	ret->netnsid = link.netnsid;
 	ret->ifindex = link.ifindex;
 	return 0;
 }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,43 +27,30 @@ int zcrx_netns_open(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-/* One request on @nl, its single reply (or ack) to @cb: 0 or a negative errno. */
-static int rtnl_transact(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+struct rtnl {
+	struct mnl_socket *sock;
+	unsigned int seq;
+};
+
+/* One request, its reply (if @cb) and ack: 0 or the kernel's negative errno. */
+static int rtnl_transact(struct rtnl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int portid = mnl_socket_get_portid(nl);
+	unsigned int portid = mnl_socket_get_portid(nl->sock);
 	ssize_t len;
 	int ret;
 
-	nlh->nlmsg_seq = (unsigned int)time(NULL);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
-		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (len < 0)
 			return -errno;
 		ret = mnl_cb_run(buf, len, nlh->nlmsg_seq, portid, cb, data);
 	} while (ret > 0);
 	return ret < 0 ? -errno : 0;
-}
-
-static int open_rtnl(struct mnl_socket **ret)
-{
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	int one = 1;
-
-	if (!nl)
-		return -errno;
-	/* Strict checking: a name the kernel cannot match is an error, not a dump. */
-	mnl_socket_setsockopt(nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int err = -errno;
-
-		mnl_socket_close(nl);
-		return err;
-	}
-	*ret = nl;
-	return 0;
 }
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *data)
@@ -80,8 +65,8 @@ static int nsid_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* RTM_GETNSID on @nl: the id its namespace gives @netns_fd, -1 if none. */
-static int query_nsid(struct mnl_socket *nl, int netns_fd, int *ret_nsid)
+/* RTM_GETNSID of the namespace @attr (NETNSA_FD or NETNSA_PID) = @value. */
+static int get_nsid(struct rtnl *nl, int attr, uint32_t value, int *ret_nsid)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -91,21 +76,36 @@ static int query_nsid(struct mnl_socket *nl, int netns_fd, int *ret_nsid)
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
 	rt->rtgen_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, NETNSA_FD, netns_fd);
+	mnl_attr_put_u32(nlh, attr, value);
 	*ret_nsid = -1;
 	return rtnl_transact(nl, nlh, nsid_cb, ret_nsid);
 }
 
-int zcrx_netns_id(int netns_fd, int *ret_nsid)
+/* @netns_fd's id, given one if it has none yet (as `ip netns set NAME auto`). */
+static int netns_id(struct rtnl *nl, int netns_fd, int *ret_nsid)
 {
-	struct mnl_socket *nl;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *rt;
 	int ret;
 
-	ret = open_rtnl(&nl);
-	if (ret < 0)
+	ret = get_nsid(nl, NETNSA_FD, netns_fd, ret_nsid);
+	if (ret < 0 || *ret_nsid >= 0)
 		return ret;
-	ret = query_nsid(nl, netns_fd, ret_nsid);
-	mnl_socket_close(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNSID;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
+	rt->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, netns_fd);
+	mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t)-1);	/* any free id */
+	ret = rtnl_transact(nl, nlh, NULL, NULL);
+	/* EEXIST: another process gave it one meanwhile. */
+	if (ret < 0 && ret != -EEXIST)
+		return ret;
+	ret = get_nsid(nl, NETNSA_FD, netns_fd, ret_nsid);
+	if (ret == 0 && *ret_nsid < 0)
+		ret = -EIO;
 	return ret;
 }
 
@@ -146,25 +146,15 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-struct lookup {
-	int netns_fd, host_fd;
-	const char *name;
-	struct zcrx_netns_link link;
-	int ret;
-};
-
-static int lookup_in_netns(struct lookup *l)
+static int lookup(struct rtnl *nl, int netns_fd, const char *name, struct zcrx_netns_link *link)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
-	struct mnl_socket *nl;
 	int ret;
 
 	/* EINVAL: not a network namespace. */
-	if (setns(l->netns_fd, CLONE_NEWNET) < 0)
-		return -errno;
-	ret = open_rtnl(&nl);
+	ret = netns_id(nl, netns_fd, &link->netnsid);
 	if (ret < 0)
 		return ret;
 	nlh = mnl_nlmsg_put_header(buf);
@@ -172,22 +162,17 @@ static int lookup_in_netns(struct lookup *l)
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, l->name);
-	ret = rtnl_transact(nl, nlh, link_cb, &l->link);
-	if (ret == 0 && l->link.ifindex <= 0)
+	mnl_attr_put_u32(nlh, IFLA_TARGET_NETNSID, link->netnsid);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	ret = rtnl_transact(nl, nlh, link_cb, link);
+	if (ret == 0 && link->ifindex <= 0)
 		ret = -ENODEV;
+	/* Asked after the link: its IFLA_LINK_NETNSID gave zcrxd's namespace
+	 * an id of itself if the lower device is there. */
 	if (ret == 0)
-		ret = query_nsid(nl, l->host_fd, &l->link.host_netnsid);
-	mnl_socket_close(nl);
+		ret = get_nsid(nl, NETNSA_PID, (uint32_t)getpid(), &link->own_netnsid);
 	return ret;
-}
-
-static void *lookup_thread(void *data)
-{
-	struct lookup *l = data;
-
-	l->ret = lookup_in_netns(l);
-	return NULL;
 }
 
 /**
@@ -196,32 +181,32 @@ static void *lookup_thread(void *data)
  * @name: the link's name there
  * @ret: filled on success
  *
+ * The namespace is given an id in zcrxd's if it has none.
+ *
  * Return: 0, -EINVAL when @netns_fd is no network namespace, -ENODEV when
- * it has no link @name, -EPERM when zcrxd may not enter it, or another
- * negative errno.
+ * it has no link @name, -EACCES when zcrxd has no CAP_NET_ADMIN over it,
+ * or another negative errno.
  */
 int zcrx_netns_lookup_link(int netns_fd, const char *name, struct zcrx_netns_link *ret)
 {
-	struct lookup l = {
-		.netns_fd = netns_fd, .name = name,
-		.link = { .lower_netnsid = -1, .host_netnsid = -1 },
-	};
-	pthread_t thread;
-	int r;
+	struct zcrx_netns_link link = { .netnsid = -1, .lower_netnsid = -1, .own_netnsid = -1 };
+	struct rtnl nl = { .seq = (unsigned int)time(NULL) };
+	int one = 1, r;
 
 	if (zcrx_ifname_problem(name))
 		return -EINVAL;
-	l.host_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (l.host_fd < 0)
+	nl.sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl.sock)
 		return -errno;
-	r = pthread_create(&thread, NULL, lookup_thread, &l);
-	if (r == 0)
-		r = pthread_join(thread, NULL);
-	close(l.host_fd);
-	if (r)
-		return -r;
-	if (l.ret < 0)
-		return l.ret;
-	*ret = l.link;
+	/* Strict checking: attributes this kernel does not know are refused. */
+	mnl_socket_setsockopt(nl.sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	if (mnl_socket_bind(nl.sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		r = -errno;
+	else
+		r = lookup(&nl, netns_fd, name, &link);
+	mnl_socket_close(nl.sock);
+	if (r < 0)
+		return r;
+	*ret = link;
 	return 0;
 }
