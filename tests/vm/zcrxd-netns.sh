@@ -8,14 +8,15 @@
 # own); refusals (unknown namespace, a bad name, macvtap not there, not a
 # macvtap, not on the NIC) changing nothing; the state file keeping the
 # namespace by name (format 2) and not the fd-bound binding; a restart
-# adopting both; deleting the macvtap inside the pod ending its binding,
+# adopting both; a zcrxd.conf binding naming the namespace made, kept and
+# ended by reloads; deleting the macvtap inside the pod ending its binding,
 # BindingRemoved with the kernel's reason.
 . /zcrx/tests/lib.sh
 
 nsim_create
 nsim_peer_netns
 ip netns add pod || bail_out "ip netns add pod failed"
-for m in mvtp mvtq; do
+for m in mvtp mvtq mvtr; do
 	ip link add link "$nic" name $m type macvtap mode bridge &&
 		ip link set $m netns pod && ip -n pod link set $m up ||
 		bail_out "cannot put $m in pod"
@@ -188,6 +189,25 @@ check "the pod binding adopted: runtime, its names from the state file" \
 	poll sh -c "busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$idp org.zcrx.zcrx1.Binding Origin Macvtap MacvtapNetns MacvtapNetnsId | tr '\n' ' ' | grep -qx 's \"runtime\" s \"mvtp\" s \"pod\" i $nsid '"
 check "the fd-bound one still in the kernel, origin kernel, its namespace id known" \
 	eq "$(props "$idq" Origin MacvtapIfindex MacvtapNetnsId)" "s \"kernel\" u $q_idx i $nsid "
+
+# ---- declared in zcrxd.conf, reload ----
+cat > /etc/zcrx/zcrxd.conf <<EOF
+{ "bindings": [ { "nic": "$nic", "queue": 0, "macvtap": "mvtr", "netns": "pod" } ] }
+EOF
+kill -HUP $zpid
+check "a reload binds the declared pod macvtap mvtr to queue 0" poll sh -c "zcrx-nl dump | grep -q ' queue=0 '"
+idr=$(id_of 0)
+r_idx=$(pod_idx mvtr)
+check "declared: the pod's index and netnsid in the kernel" \
+	sh -c "zcrx-nl get $idr | grep -q ' macvtap=$r_idx .*macvtap_netnsid=$nsid'"
+check "declared: Origin config, Macvtap mvtr, MacvtapNetns pod" \
+	eq "$(props "$idr" Origin Macvtap MacvtapNetns)" "s \"config\" s \"mvtr\" s \"pod\" "
+kill -HUP $zpid
+sleep 1
+check "a second reload keeps it (the same binding)" eq "$(id_of 0)" "$idr"
+echo '{ "bindings": [] }' > /etc/zcrx/zcrxd.conf
+kill -HUP $zpid
+check "no longer declared: unbound by the reload" poll removed_signal "$idr" request
 
 # ---- the macvtap deleted inside the pod ----
 ip -n pod link del mvtp
