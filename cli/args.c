@@ -36,7 +36,7 @@ static const struct {
 
 static const char *const bind_keywords[] = {
 	"queue", "macvtap", "fallback", "watermark", "unbind-on-vhost-gone", "no-persist",
-	"owner",
+	"owner", "netns",
 };
 
 static const char *const stats_formats[] = { "text", "json", "prometheus" };
@@ -55,7 +55,7 @@ static const char usage_global[] =
 	"\n"
 	"Commands:\n"
 	"  bind DEV queue N macvtap MVT [fallback copy|drop] [watermark N]\n"
-	"       [unbind-on-vhost-gone] [no-persist] [owner NAME]\n"
+	"       [unbind-on-vhost-gone] [no-persist] [owner NAME] [netns NAME]\n"
 	"                      bind a receive queue of a NIC to a macvtap device\n"
 	"  unbind BINDING      remove a binding (BINDING: its id or object path)\n"
 	"  unbind owner NAME   remove every binding of owner NAME\n"
@@ -78,7 +78,7 @@ static const char usage_global[] =
 static const char usage_bind[] =
 	"Usage: zcrxctl bind DEV queue N macvtap MVT [fallback copy|drop]\n"
 	"                    [watermark N] [unbind-on-vhost-gone] [no-persist]\n"
-	"                    [owner NAME]\n"
+	"                    [owner NAME] [netns NAME]\n"
 	"\n"
 	"Bind receive queue N (0..65535) of the NIC DEV to the macvtap device MVT\n"
 	"stacked on it, then show the new binding.\n"
@@ -92,7 +92,10 @@ static const char usage_bind[] =
 	"  no-persist          do not restore the binding when zcrxd restarts\n"
 	"  owner NAME          the guest the binding is for (a VM's UUID or name,\n"
 	"                      1..255 bytes of printable UTF-8); binding again as\n"
-	"                      before returns the same binding\n";
+	"                      before returns the same binding\n"
+	"  netns NAME          MVT is in the network namespace /run/netns/NAME\n"
+	"                      (a pod's, as `ip netns` names them), on DEV of\n"
+	"                      zcrxd's\n";
 
 static const char usage_unbind[] =
 	"Usage: zcrxctl unbind BINDING\n"
@@ -351,6 +354,17 @@ static int parse_owner(struct parser *p, const char *owner, const char **ret)
 	return 0;
 }
 
+static int parse_netns(struct parser *p, const char *netns, const char **ret)
+{
+	const char *problem = zcrx_netns_name_problem(netns);
+	char safe[MSG_WORD_MAX + 4];
+
+	if (problem)
+		return fail(p, "netns \"%s\": %s", printable(netns, safe), problem);
+	*ret = netns;
+	return 0;
+}
+
 static int parse_fallback(struct parser *p, const char *value, const char **ret)
 {
 	char safe[MSG_WORD_MAX + 4];
@@ -378,6 +392,7 @@ static int parse_bind(struct parser *p)
 {
 	struct zcrxctl_bind_args *bind = &p->cmd->bind;
 	bool has_queue = false, has_macvtap = false, has_persist = false, has_owner = false;
+	bool has_netns = false;
 	char safe[MSG_WORD_MAX + 4];
 	const char *word, *value;
 	uint64_t number;
@@ -405,6 +420,8 @@ static int parse_bind(struct parser *p)
 			seen = &bind->unbind_on_vhost_gone;
 		else if (!strcmp(word, "owner"))
 			seen = &has_owner;
+		else if (!strcmp(word, "netns"))
+			seen = &has_netns;
 		else if (!strcmp(word, "fallback"))
 			seen = NULL;	/* bind->fallback tells */
 		else if (is_global_option(word))
@@ -440,6 +457,8 @@ static int parse_bind(struct parser *p)
 			r = parse_watermark(p, value, &bind->low_watermark);
 		} else if (!strcmp(word, "owner")) {
 			r = parse_owner(p, value, &bind->owner);
+		} else if (!strcmp(word, "netns")) {
+			r = parse_netns(p, value, &bind->netns);
 		} else {
 			r = parse_fallback(p, value, &bind->fallback);
 		}

@@ -19,6 +19,7 @@
 #include "common/zcrx-ifname.h"
 #include "common/zcrx-limits.h"
 #include "common/zcrx-owner.h"
+#include "common/zcrx-netns-name.h"
 
 /* IFNAMSIZ, without net/if.h in every user. */
 #define ZCRXCTL_IFNAMSIZ ZCRX_IFNAMSIZ
@@ -53,6 +54,7 @@ struct zcrxctl_bind_args {
 	bool unbind_on_vhost_gone;	/* end the binding with its guest */
 	bool persist;			/* false with no-persist */
 	const char *owner;		/* owner NAME, points into argv; NULL: none */
+	const char *netns;		/* netns NAME (/run/netns/NAME), in argv; NULL: none */
 };
 
 /* What stats prints (--format). */

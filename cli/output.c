@@ -21,6 +21,8 @@ const struct zcrxctl_prop_desc zcrxctl_props[ZCRXCTL_PROP_COUNT] = {
 	[ZCRXCTL_PROP_MACVTAP] = PROP("Macvtap", "macvtap", STRING),
 	[ZCRXCTL_PROP_MACVTAP_IFINDEX] =
 		PROP("MacvtapIfindex", "macvtap-ifindex", U32),
+	[ZCRXCTL_PROP_MACVTAP_NETNS] = PROP("MacvtapNetns", "macvtap-netns", STRING),
+	[ZCRXCTL_PROP_MACVTAP_NETNS_ID] = PROP("MacvtapNetnsId", "macvtap-netns-id", I32),
 	[ZCRXCTL_PROP_FALLBACK] = PROP("Fallback", "fallback", STRING),
 	[ZCRXCTL_PROP_LOW_WATERMARK] =
 		PROP("LowWatermark", "low-watermark", U32),
@@ -283,6 +285,24 @@ void print_uint(struct zcrxctl_output *out, const char *key,
 	} else {
 		struct json_object *obj =
 			json_object_new_int64(va_arg(ap, unsigned int));
+
+		if (obj)
+			add_value(out, key, obj);
+		else
+			set_error(out, -ENOMEM);
+	}
+	va_end(ap);
+}
+
+void print_int(struct zcrxctl_output *out, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!out->json) {
+		write_text(out, fmt, ap);
+	} else {
+		struct json_object *obj = json_object_new_int64(va_arg(ap, int));
 
 		if (obj)
 			add_value(out, key, obj);
@@ -575,6 +595,14 @@ static void print_binding_devices(struct zcrxctl_output *out,
 	PRINT_STR(out, b, ZCRXCTL_PROP_MACVTAP, " macvtap %s");
 	if (with_ifindex)
 		PRINT_U32(out, b, ZCRXCTL_PROP_MACVTAP_IFINDEX, " (ifindex %u)");
+	/* The NIC's own namespace (-1) is the usual case: not shown in text. */
+	if (b->present[ZCRXCTL_PROP_MACVTAP_NETNS_ID] &&
+	    (out->json || b->value[ZCRXCTL_PROP_MACVTAP_NETNS_ID].i32 >= 0)) {
+		if (b->present[ZCRXCTL_PROP_MACVTAP_NETNS] &&
+		    (out->json || b->value[ZCRXCTL_PROP_MACVTAP_NETNS].s[0]))
+			PRINT_STR(out, b, ZCRXCTL_PROP_MACVTAP_NETNS, " netns %s");
+		PRINT_PROP(out, b, ZCRXCTL_PROP_MACVTAP_NETNS_ID, print_int, " (netnsid %d)", i32);
+	}
 }
 
 /* What show says after the head; @separator starts each further line. */

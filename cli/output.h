@@ -56,6 +56,8 @@ void print_string(struct zcrxctl_output *out, const char *key,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void print_uint(struct zcrxctl_output *out, const char *key,
 		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void print_int(struct zcrxctl_output *out, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void print_u64(struct zcrxctl_output *out, const char *key,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void print_double(struct zcrxctl_output *out, const char *key,
@@ -81,6 +83,7 @@ enum zcrxctl_prop_type {
 	ZCRXCTL_PROP_DOUBLE,
 	ZCRXCTL_PROP_STRING,
 	ZCRXCTL_PROP_BOOL,
+	ZCRXCTL_PROP_I32,
 };
 
 /* The properties of org.zcrx.zcrx1.Binding, in the API's order. */
@@ -124,6 +127,8 @@ enum zcrxctl_prop {
 	ZCRXCTL_PROP_POLICY_LOW_WATERMARK,
 	ZCRXCTL_PROP_POLICY_MIN_DWELL_MS,
 	ZCRXCTL_PROP_POLICY_WINDOW_MS,
+	ZCRXCTL_PROP_MACVTAP_NETNS,
+	ZCRXCTL_PROP_MACVTAP_NETNS_ID,
 	ZCRXCTL_PROP_COUNT
 };
 
@@ -137,6 +142,7 @@ extern const struct zcrxctl_prop_desc zcrxctl_props[ZCRXCTL_PROP_COUNT];
 
 union zcrxctl_prop_value {
 	uint32_t u32;
+	int32_t i32;
 	uint64_t u64;
 	double d;
 	char *s;			/* owned */

@@ -124,6 +124,9 @@ static void write_value(FILE *out, const struct zcrxctl_binding *b, enum zcrxctl
 	case ZCRXCTL_PROP_U32:
 		fprintf(out, "%" PRIu32, b->value[prop].u32);
 		break;
+	case ZCRXCTL_PROP_I32:
+		fprintf(out, "%" PRId32, b->value[prop].i32);
+		break;
 	case ZCRXCTL_PROP_U64:
 		fprintf(out, "%" PRIu64, b->value[prop].u64);
 		break;

@@ -94,6 +94,7 @@ static int read_property_value(sd_bus_message *m, struct zcrxctl_binding *b,
 		[ZCRXCTL_PROP_DOUBLE] = "d",
 		[ZCRXCTL_PROP_STRING] = "s",
 		[ZCRXCTL_PROP_BOOL] = "b",
+		[ZCRXCTL_PROP_I32] = "i",
 	};
 	enum zcrxctl_prop_type type = zcrxctl_props[prop].type;
 	const char *s;
@@ -107,6 +108,9 @@ static int read_property_value(sd_bus_message *m, struct zcrxctl_binding *b,
 	switch (type) {
 	case ZCRXCTL_PROP_U32:
 		r = sd_bus_message_read_basic(m, 'u', &b->value[prop].u32);
+		break;
+	case ZCRXCTL_PROP_I32:
+		r = sd_bus_message_read_basic(m, 'i', &b->value[prop].i32);
 		break;
 	case ZCRXCTL_PROP_U64:
 		r = sd_bus_message_read_basic(m, 't', &b->value[prop].u64);
@@ -358,6 +362,8 @@ static int append_bind_options(sd_bus_message *m, const struct zcrxctl_bind_args
 		r = sd_bus_message_append(m, "{sv}", "persist", "b", 0);
 	if (r >= 0 && bind->owner)
 		r = sd_bus_message_append(m, "{sv}", "owner", "s", bind->owner);
+	if (r >= 0 && bind->netns)
+		r = sd_bus_message_append(m, "{sv}", "netns", "s", bind->netns);
 	if (r >= 0)
 		r = sd_bus_message_close_container(m);
 	return r;

@@ -10,10 +10,12 @@
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "accounting.h"
 #include "bindings.h"
 #include "links.h"
+#include "netns.h"
 #include "rcvbuf.h"
 #include "state-file.h"
 
@@ -233,6 +235,13 @@ static uint64_t info_value(const struct zcrxd_binding *b, int attr)
 	return zcrx_binding_has(&b->info, attr) ? b->info.value[attr] : 0;
 }
 
+/* The macvtap's namespace as the kernel reports it: -1 for the NIC's. */
+static int binding_netnsid(const struct zcrxd_binding *b)
+{
+	return zcrx_binding_has(&b->info, ZCRX_A_BINDING_MACVTAP_NETNSID) ?
+		(int32_t)b->info.value[ZCRX_A_BINDING_MACVTAP_NETNSID] : -1;
+}
+
 static void binding_name(const struct zcrxd_bindings *t, int ifindex, const char *wanted_name,
 			 char name[static ZCRX_IFNAMSIZ])
 {
@@ -275,8 +284,17 @@ static void binding_refresh(struct zcrxd_binding *b)
 	p->macvtap_ifindex = info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
 	p->low_watermark = info_value(b, ZCRX_A_BINDING_LOW_WATERMARK);
 	binding_name(t, p->nic_ifindex, b->wanted ? b->wanted->conf.nic : NULL, p->nic);
-	binding_name(t, p->macvtap_ifindex, b->wanted ? b->wanted->conf.macvtap : NULL,
-		     p->macvtap);
+	p->macvtap_netnsid = binding_netnsid(b);
+	if (p->macvtap_netnsid < 0) {
+		binding_name(t, p->macvtap_ifindex, b->wanted ? b->wanted->conf.macvtap : NULL,
+			     p->macvtap);
+		p->macvtap_netns[0] = '\0';
+	} else {
+		/* The host's link cache has another device at that index, if
+		 * any: the names are those of bind time. */
+		snprintf(p->macvtap, sizeof(p->macvtap), "%s", b->netns_macvtap);
+		snprintf(p->macvtap_netns, sizeof(p->macvtap_netns), "%s", b->netns);
+	}
 	s = zcrx_binding_value_name(ZCRX_A_BINDING_FALLBACK,
 				    info_value(b, ZCRX_A_BINDING_FALLBACK));
 	p->fallback = s ? s : "unknown";
@@ -413,8 +431,16 @@ static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
 	b->info = *info;
 	b->origin = origin;
 	b->wanted = w;
-	if (overrides)
+	if (overrides) {
 		b->overrides = *overrides;
+		/* A macvtap of another namespace, by name or fd: its names. */
+		if (overrides->netns[0] ||
+		    zcrx_binding_has(info, ZCRX_A_BINDING_MACVTAP_NETNSID)) {
+			snprintf(b->netns, sizeof(b->netns), "%s", overrides->netns);
+			snprintf(b->netns_macvtap, sizeof(b->netns_macvtap), "%s",
+				 overrides->macvtap);
+		}
+	}
 	b->params.window_ns = 0;	/* makes binding_update_params() init the rates */
 	/* A new binding with the id of one remembered as ended. */
 	zcrx_ended_forget(&t->ended, b->id);
@@ -509,15 +535,22 @@ const struct zcrx_config *zcrxd_bindings_config(const struct zcrxd_bindings *t)
 	return t->config;
 }
 
+/* Whether @b's macvtap is @macvtap_ifindex of namespace @netnsid (-1: the NIC's). */
+static bool binding_has_macvtap(const struct zcrxd_binding *b, int macvtap_ifindex, int netnsid)
+{
+	return info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX) == (uint64_t)macvtap_ifindex &&
+	       binding_netnsid(b) == netnsid;
+}
+
 static struct zcrxd_binding *find_tuple(struct zcrxd_bindings *t, int nic_ifindex, uint32_t queue,
-					int macvtap_ifindex)
+					int macvtap_ifindex, int netnsid)
 {
 	struct zcrxd_binding *b;
 
 	TAILQ_FOREACH(b, &t->bindings, link)
 		if (info_value(b, ZCRX_A_BINDING_IFINDEX) == (uint64_t)nic_ifindex &&
 		    info_value(b, ZCRX_A_BINDING_QUEUE_ID) == queue &&
-		    info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX) == (uint64_t)macvtap_ifindex)
+		    binding_has_macvtap(b, macvtap_ifindex, netnsid))
 			return b;
 	return NULL;
 }
@@ -835,6 +868,12 @@ static uint32_t lost_event_reason(const struct zcrxd_bindings *t, const struct z
 
 	if (zcrx_links_lookup(t->links, nic, &link) < 0)
 		return ZCRX_UNBIND_REASON_NIC_GONE;
+	/* A macvtap of another namespace is not in the host's cache (a host
+	 * link with its index is another device): the kernel ends such a
+	 * binding when the macvtap leaves or its namespace goes, so take the
+	 * macvtap for gone. */
+	if (binding_netnsid(b) >= 0)
+		return ZCRX_UNBIND_REASON_MACVTAP_GONE;
 	if (zcrx_links_macvtap_lower(t->links, macvtap, &lower) != 1 || lower != nic)
 		return ZCRX_UNBIND_REASON_MACVTAP_GONE;
 	return 0;
@@ -1082,6 +1121,98 @@ static void wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap
 	w->bound_macvtap_ifindex = macvtap_ifindex;
 }
 
+/* A macvtap as bind takes it and the table compares it. */
+struct macvtap_place {
+	int ifindex;		/* in its namespace */
+	/* zcrxd's id of its namespace (the kernel's macvtap-netnsid); -1
+	 * for zcrxd's own. */
+	int netnsid;
+	int netns_fd;		/* for macvtap-netns-fd; -1: the host's */
+	bool close_fd;		/* netns_fd is ours */
+};
+
+static void macvtap_place_release(struct macvtap_place *m)
+{
+	if (m->close_fd)
+		close(m->netns_fd);
+	m->close_fd = false;
+	m->netns_fd = -1;
+}
+
+/*
+ * Find @macvtap: in the host's link cache when @netns is "" and no
+ * @netns_fd (>= 0) is given, else by name inside that namespace, where
+ * it must be a macvtap whose lower device is @nic of the host's (its
+ * IFLA_LINK_NETNSID, an id of zcrxd's namespace, must be zcrxd's own id
+ * of itself, and IFLA_LINK is an index there; netns.h).
+ * Returns 0, or a negative errno with @error set (INVALID_ARGS for a bad
+ * namespace or device, NO_SUCH_DEVICE when it has no such link); the
+ * caller releases *ret.
+ */
+static int resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *macvtap,
+			   const char *netns, int netns_fd, struct macvtap_place *ret,
+			   struct zcrxd_error *error)
+{
+	struct zcrx_netns_link link;
+	char where[ZCRX_NETNS_NAME_MAX + 40];
+	int r;
+
+	*ret = (struct macvtap_place){ .netnsid = -1, .netns_fd = -1 };
+	if (!netns[0] && netns_fd < 0) {
+		ret->ifindex = zcrx_links_ifindex(t->links, macvtap);
+		if (ret->ifindex < 0)
+			return zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
+					       "macvtap: no network device named \"%s\"", macvtap);
+		return 0;
+	}
+	if (netns_fd < 0) {
+		const char *problem = zcrx_netns_name_problem(netns);
+
+		if (problem)
+			return zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
+					       "netns: \"%s\" %s", netns, problem);
+		netns_fd = zcrx_netns_open(netns);
+		if (netns_fd < 0)
+			return zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
+					       "netns: cannot open %s/%s: %s", ZCRX_NETNS_DIR,
+					       netns, strerror(-netns_fd));
+		ret->close_fd = true;
+		snprintf(where, sizeof(where), "network namespace %s", netns);
+	} else {
+		snprintf(where, sizeof(where), "the network namespace passed");
+	}
+	ret->netns_fd = netns_fd;
+
+	r = zcrx_netns_lookup_link(netns_fd, macvtap, &link);
+	if (r == -EACCES)
+		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
+				    "netns: zcrxd may not administer %s (CAP_NET_ADMIN over it)", where);
+	else if (r == -EINVAL)
+		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
+				    "netns: %s is not a network namespace", where);
+	else if (r == -ENODEV)
+		r = zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
+				    "macvtap: no network device named \"%s\" in %s", macvtap, where);
+	else if (r < 0)
+		r = zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "netns: cannot look up %s in %s: %s",
+				    macvtap, where, strerror(-r));
+	else if (!link.is_macvtap)
+		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
+				    "macvtap: %s in %s is not a macvtap device", macvtap, where);
+	else if (link.lower_netnsid < 0 || link.lower_netnsid != link.own_netnsid ||
+		 link.lower_ifindex != nic)
+		r = zcrxd_error_set(error, ZCRXD_ERROR_INVALID_ARGS,
+				    "macvtap: %s in %s is not stacked on the nic (ifindex %d of "
+				    "zcrxd's namespace)", macvtap, where, nic);
+	if (r < 0) {
+		macvtap_place_release(ret);
+		return r;
+	}
+	ret->netnsid = link.netnsid;
+	ret->ifindex = link.ifindex;
+	return 0;
+}
+
 /*
  * Whether the devices @w names now are those it was bound to: the same
  * ifindexes, and the macvtap still on that NIC.  Never bound: any are.
@@ -1093,8 +1224,11 @@ static bool wanted_same_devices(const struct zcrxd_bindings *t, const struct zcr
 
 	if (!w->bound_macvtap_ifindex)
 		return true;
-	return nic == w->bound_nic_ifindex && macvtap == w->bound_macvtap_ifindex &&
-	       zcrx_links_macvtap_lower(t->links, macvtap, &lower) == 1 && lower == nic;
+	if (nic != w->bound_nic_ifindex || macvtap != w->bound_macvtap_ifindex)
+		return false;
+	/* In another namespace, resolve_macvtap() checked its lower device. */
+	return w->conf.netns[0] ||
+	       (zcrx_links_macvtap_lower(t->links, macvtap, &lower) == 1 && lower == nic);
 }
 
 /*
@@ -1124,6 +1258,11 @@ static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, str
 	b->origin = w->origin;
 	b->wanted = w;
 	b->overrides = w->conf;
+	if (w->conf.netns[0]) {
+		/* Adopted after a restart: the names come from the wanted one. */
+		snprintf(b->netns, sizeof(b->netns), "%s", w->conf.netns);
+		snprintf(b->netns_macvtap, sizeof(b->netns_macvtap), "%s", w->conf.macvtap);
+	}
 	wanted_bound_to(w, info_value(b, ZCRX_A_BINDING_IFINDEX),
 			info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX));
 	binding_update_params(b, was_kernel);
@@ -1143,7 +1282,7 @@ static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, str
 
 /* Bind what @w wants; its devices exist. */
 static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int nic_ifindex,
-			int macvtap_ifindex, uint64_t now)
+			const struct macvtap_place *m, uint64_t now)
 {
 	struct zcrx_binding_info request = { 0 }, info;
 	struct zcrx_policy_params params;
@@ -1155,7 +1294,9 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 	zcrx_config_binding_policy(policy_defaults(t), &w->conf, &params);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic_ifindex);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_QUEUE_ID, w->conf.queue);
-	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, macvtap_ifindex);
+	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, m->ifindex);
+	if (m->netns_fd >= 0)
+		zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_NETNS_FD, m->netns_fd);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
 	request_unbind_on_vhost_gone(&request, &w->conf);
@@ -1173,7 +1314,7 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 	}
 	free(w->last_problem);
 	w->last_problem = NULL;
-	wanted_bound_to(w, nic_ifindex, macvtap_ifindex);
+	wanted_bound_to(w, nic_ifindex, m->ifindex);
 	b = binding_add(t, &info, w->origin, w, &w->conf);
 	if (!b) {
 		zcrxd_log(LOG_ERR, "out of memory: binding %" PRIu32 " made but not tracked", id);
@@ -1186,9 +1327,11 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 
 static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint64_t now)
 {
+	struct zcrxd_error error = { 0 };
+	struct macvtap_place m;
 	struct zcrxd_binding *b;
 	char desc[DESCRIBE_MAX];
-	int nic, macvtap;
+	int nic, macvtap, r;
 
 	if (w->suppressed || binding_of_wanted(t, w))
 		return;
@@ -1197,29 +1340,36 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.nic);
 		return;
 	}
-	macvtap = zcrx_links_ifindex(t->links, w->conf.macvtap);
-	if (macvtap < 0) {
+	r = resolve_macvtap(t, nic, w->conf.macvtap, w->conf.netns, -1, &m, &error);
+	if (r == -ENODEV || (r < 0 && error.kind == ZCRXD_ERROR_NO_SUCH_DEVICE)) {
 		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.macvtap);
 		return;
 	}
-	if (!wanted_same_devices(t, w, nic, macvtap)) {
-		wanted_devices_replaced(t, w, nic, macvtap);
+	if (r < 0) {
+		/* A namespace not made yet, a device not the one wanted yet. */
+		wanted_problem(t, w, LOG_INFO, "waiting: %s", error.message);
 		return;
 	}
-	b = find_tuple(t, nic, w->conf.queue, macvtap);
+	macvtap = m.ifindex;
+	if (!wanted_same_devices(t, w, nic, macvtap)) {
+		wanted_devices_replaced(t, w, nic, macvtap);
+		goto out;
+	}
+	b = find_tuple(t, nic, w->conf.queue, macvtap, m.netnsid);
 	if (b && b->wanted) {
 		/* Declared by zcrxd.conf and kept in the state file too. */
 		wanted_problem(t, w, LOG_WARNING, "already %s",
 			       binding_describe(b, desc, sizeof(desc)));
-		return;
+		goto out;
 	}
 	if (b) {
 		binding_adopt(t, b, w);
-		return;
+		goto out;
 	}
-	if (now < w->retry_after_ns)
-		return;
-	wanted_bind(t, w, nic, macvtap, now);
+	if (now >= w->retry_after_ns)
+		wanted_bind(t, w, nic, &m, now);
+out:
+	macvtap_place_release(&m);
 }
 
 /*
@@ -1702,7 +1852,7 @@ static const char *holder_describe(const struct zcrxd_binding *b, char *buf, siz
  * a negative errno with @error naming the holder when it is another's,
  * 0 when neither is taken (the kernel still has the last word).
  */
-static int check_holder(struct zcrxd_bindings *t, int nic, int macvtap,
+static int check_holder(struct zcrxd_bindings *t, int nic, int macvtap, int netnsid,
 			const struct zcrx_config_binding *conf, bool persist,
 			struct zcrxd_binding **ret, struct zcrxd_error *error)
 {
@@ -1710,7 +1860,7 @@ static int check_holder(struct zcrxd_bindings *t, int nic, int macvtap,
 	struct zcrxd_binding *b;
 	const char *mismatch;
 
-	b = find_tuple(t, nic, conf->queue, macvtap);
+	b = find_tuple(t, nic, conf->queue, macvtap, netnsid);
 	mismatch = b ? request_mismatch(b, conf, persist) : NULL;
 	if (b && !mismatch) {
 		*ret = b;
@@ -1729,7 +1879,7 @@ static int check_holder(struct zcrxd_bindings *t, int nic, int macvtap,
 					       "(macvtap %s, %s)", conf->nic, conf->queue,
 					       b->path, b->props.macvtap,
 					       holder_describe(b, holder, sizeof(holder)));
-		if (info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX) == (uint64_t)macvtap)
+		if (binding_has_macvtap(b, macvtap, netnsid))
 			return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
 					       "macvtap-ifindex: %s is held by %s (%s queue %" PRIu32
 					       ", %s)", conf->macvtap, b->path, b->props.nic,
@@ -1745,8 +1895,10 @@ static int check_family(const struct zcrxd_bindings *t, struct zcrxd_error *erro
 	return zcrxd_error_set(error, ZCRXD_ERROR_NOT_SUPPORTED, "%s", ZCRXD_FAMILY_MISSING_TEXT);
 }
 
-int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_request *req,
-			const char *who, struct zcrxd_binding **ret, struct zcrxd_error *error)
+/* Bind what @req asks, its devices found. */
+static int bind_resolved(struct zcrxd_bindings *t, const struct zcrxd_bind_request *req,
+			 const char *who, int nic, const struct macvtap_place *m,
+			 struct zcrxd_binding **ret, struct zcrxd_error *error)
 {
 	struct zcrx_binding_info request = { 0 }, info;
 	struct zcrx_config_binding conf = { 0 };
@@ -1754,23 +1906,15 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	struct zcrxd_wanted *w = NULL, *rw;
 	struct zcrxd_binding *b = NULL;
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
-	int nic, macvtap, r;
+	int macvtap = m->ifindex, r;
+	/* A namespace passed as an fd cannot be opened again from the state
+	 * file after a restart: such a binding stays the kernel's then. */
+	bool persist = req->persist && !req->has_netns_fd;
 	uint32_t id;
-
-	r = check_family(t, error);
-	if (r < 0)
-		return r;
-	nic = zcrx_links_ifindex(t->links, req->nic);
-	if (nic < 0)
-		return zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
-				       "nic: no network device named \"%s\"", req->nic);
-	macvtap = zcrx_links_ifindex(t->links, req->macvtap);
-	if (macvtap < 0)
-		return zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
-				       "macvtap: no network device named \"%s\"", req->macvtap);
 
 	snprintf(conf.nic, sizeof(conf.nic), "%s", req->nic);
 	snprintf(conf.macvtap, sizeof(conf.macvtap), "%s", req->macvtap);
+	snprintf(conf.netns, sizeof(conf.netns), "%s", req->netns);
 	conf.queue = req->queue;
 	conf.has_fallback = req->has_fallback;
 	conf.fallback = req->fallback;
@@ -1779,7 +1923,7 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	conf.has_unbind_on_vhost_gone = req->has_unbind_on_vhost_gone;
 	conf.unbind_on_vhost_gone = req->unbind_on_vhost_gone;
 	snprintf(conf.owner, sizeof(conf.owner), "%s", req->owner);
-	r = check_holder(t, nic, macvtap, &conf, req->persist, &b, error);
+	r = check_holder(t, nic, macvtap, m->netnsid, &conf, persist, &b, error);
 	if (r < 0)
 		return r;
 	if (r > 0) {
@@ -1793,6 +1937,8 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_QUEUE_ID, req->queue);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, macvtap);
+	if (m->netns_fd >= 0)
+		zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_NETNS_FD, m->netns_fd);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
 	request_unbind_on_vhost_gone(&request, &conf);
@@ -1800,7 +1946,7 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 	if (r < 0)
 		return set_kernel_error(t, r, error);
 
-	if (req->persist) {
+	if (persist) {
 		/* Saved runtime bindings this one conflicts with (waiting for
 		 * their devices, or naming other devices now) are replaced
 		 * by it: the newer request wins. */
@@ -1851,10 +1997,33 @@ int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_reques
 				       "out of memory: binding %" PRIu32 " made but not tracked", id);
 	binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_MADE, NULL,
 		    "bound %s for %s%s%s%s%s", binding_describe(b, desc, sizeof(desc)), who,
-		    req->persist ? ", saved" : ", not saved", conf.owner[0] ? ", owner \"" : "",
+		    persist ? ", saved" : req->persist ? ", not saved (netns passed as an fd)" :
+		    ", not saved", conf.owner[0] ? ", owner \"" : "",
 		    conf.owner, conf.owner[0] ? "\"" : "");
 	*ret = b;
 	return 0;
+}
+
+int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_request *req,
+			const char *who, struct zcrxd_binding **ret, struct zcrxd_error *error)
+{
+	struct macvtap_place m;
+	int nic, r;
+
+	r = check_family(t, error);
+	if (r < 0)
+		return r;
+	nic = zcrx_links_ifindex(t->links, req->nic);
+	if (nic < 0)
+		return zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
+				       "nic: no network device named \"%s\"", req->nic);
+	r = resolve_macvtap(t, nic, req->macvtap, req->netns,
+			    req->has_netns_fd ? req->netns_fd : -1, &m, error);
+	if (r < 0)
+		return r;
+	r = bind_resolved(t, req, who, nic, &m, ret, error);
+	macvtap_place_release(&m);
+	return r;
 }
 
 int zcrxd_bindings_unbind(struct zcrxd_bindings *t, struct zcrxd_binding *b, const char *who,

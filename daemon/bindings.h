@@ -133,6 +133,11 @@ struct zcrxd_binding_props {
 	uint32_t low_watermark;
 	char nic[ZCRX_IFNAMSIZ];
 	char macvtap[ZCRX_IFNAMSIZ];
+	/* The macvtap's namespace: its name in /run/netns when zcrxd knows
+	 * it ("" otherwise, and for the host's), and the kernel's
+	 * macvtap-netnsid (-1: the NIC's own namespace). */
+	char macvtap_netns[ZCRX_NETNS_NAME_MAX];
+	int32_t macvtap_netnsid;
 	const char *fallback;
 	const char *state;
 	const char *policy_level;
@@ -186,6 +191,11 @@ struct zcrxd_binding {
 	struct zcrx_rate_window rx_zerocopy, rx_copy, rx_dropped;
 	uint64_t low_buffers_logged_ns;
 	unsigned int low_buffers_suppressed;
+	/* Its macvtap is in another namespace: the names it had there when
+	 * zcrxd bound it (the host's link cache does not know that index;
+	 * "" when adopted from the kernel unknown). */
+	char netns[ZCRX_NETNS_NAME_MAX];
+	char netns_macvtap[ZCRX_IFNAMSIZ];
 	const char *end_reason;	/* why it leaves the table: "request", "nic-gone", ... */
 	struct zcrxd_binding_props props;	/* current */
 	struct zcrxd_binding_props announced;	/* owned by dbus.c */
@@ -209,6 +219,11 @@ struct zcrxd_bindings_ops {
 struct zcrxd_bind_request {
 	char nic[ZCRX_IFNAMSIZ];
 	char macvtap[ZCRX_IFNAMSIZ];
+	/* The macvtap's namespace: a name of /run/netns, or an fd the caller
+	 * passed (not saved: it cannot be opened again after a restart). */
+	char netns[ZCRX_NETNS_NAME_MAX];
+	bool has_netns_fd;
+	int netns_fd;		/* the caller's; not closed */
 	uint32_t queue;
 	bool has_fallback;
 	enum zcrx_fallback fallback;

@@ -14,6 +14,7 @@
 #include <systemd/sd-bus.h>
 
 #include "dbus.h"
+#include "netns.h"
 
 /* Room for ":1.1234 (uid 4294967295, pid 4194304)". */
 #define WHO_MAX 96
@@ -285,11 +286,16 @@ struct options {
 	bool has_persist;
 	bool persist;
 	const char *owner;	/* NULL: none given; points into the message */
+	/* The macvtap's namespace: a name of /run/netns, or an fd (owned by
+	 * the message); NULL and !has_netns_fd: the host's. */
+	const char *netns;
+	bool has_netns_fd;
+	int netns_fd;
 };
 
 /* The keys of Bind's options, as Manager.BindOptions lists them. */
 static const char *const bind_option_keys[] = {
-	"fallback", "low-watermark", "unbind-on-vhost-gone", "persist", "owner", NULL
+	"fallback", "low-watermark", "unbind-on-vhost-gone", "persist", "owner", "netns", NULL
 };
 
 static int read_option_value(sd_bus_message *m, const char *key, const char *want_type,
@@ -313,6 +319,44 @@ static int read_option_value(sd_bus_message *m, const char *key, const char *wan
 	if (r < 0)
 		return r;
 	return sd_bus_message_exit_container(m);
+}
+
+/*
+ * Bind's "netns": a string naming /run/netns/NAME (a bare name: zcrxd
+ * opens it with its own privileges, so never a caller's path) or a Unix
+ * fd of the namespace, what an orchestrator holding the pod's passes.
+ */
+static int read_netns_option(sd_bus_message *m, struct options *o, sd_bus_error *error)
+{
+	const char *contents = NULL, *problem;
+	char type;
+	int r;
+
+	if (o->netns || o->has_netns_fd)
+		return invalid_args(error, "options: \"netns\" given twice");
+	r = sd_bus_message_peek_type(m, &type, &contents);
+	if (r < 0)
+		return r;
+	if (type != SD_BUS_TYPE_VARIANT || !contents ||
+	    (strcmp(contents, "s") && strcmp(contents, "h")))
+		return invalid_args(error, "options: \"netns\" must be a name of /run/netns "
+				    "(variant type \"s\") or a network namespace fd (\"h\"), "
+				    "not \"%.*s\"", QUOTE_MAX, contents ? contents : "?");
+	if (!strcmp(contents, "h")) {
+		r = read_option_value(m, "netns", "h", "a Unix fd", &o->netns_fd, error);
+		if (r < 0)
+			return r;
+		o->has_netns_fd = true;
+		return 0;
+	}
+	r = read_option_value(m, "netns", "s", "a string", &o->netns, error);
+	if (r < 0)
+		return r;
+	problem = zcrx_netns_name_problem(o->netns);
+	if (problem)
+		return invalid_args(error, "options: \"netns\" \"%.*s\" is not a name of "
+				    ZCRX_NETNS_DIR ": %s", QUOTE_MAX, o->netns, problem);
+	return 0;
 }
 
 /* An owner of Bind's options or of the owner methods; @what names it. */
@@ -380,6 +424,10 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 			r = check_owner("options: \"owner\"", o->owner, error);
 			if (r < 0)
 				return r;
+		} else if (bind && !strcmp(key, "netns")) {
+			r = read_netns_option(m, o, error);
+			if (r < 0)
+				return r;
 		} else if (bind && !strcmp(key, "persist")) {
 			if (o->has_persist)
 				return invalid_args(error, "options: \"persist\" given twice");
@@ -391,7 +439,7 @@ static int read_options(sd_bus_message *m, bool bind, struct options *o, sd_bus_
 		} else {
 			return invalid_args(error, "options: unknown key \"%.*s\" (known: fallback, "
 					    "low-watermark, unbind-on-vhost-gone%s)", QUOTE_MAX,
-					    key, bind ? ", persist, owner" : "");
+					    key, bind ? ", persist, owner, netns" : "");
 		}
 		r = sd_bus_message_exit_container(m);
 		if (r < 0)
@@ -455,6 +503,10 @@ static int bind_authorized(struct zcrxd_dbus *d, sd_bus_message *m, const char *
 	req.persist = o.persist;
 	if (o.owner)
 		snprintf(req.owner, sizeof(req.owner), "%s", o.owner);
+	if (o.netns)
+		snprintf(req.netns, sizeof(req.netns), "%s", o.netns);
+	req.has_netns_fd = o.has_netns_fd;
+	req.netns_fd = o.netns_fd;
 	r = zcrxd_bindings_bind(d->table, &req, who, &b, &err);
 	if (r < 0)
 		return reply_error(error, &err);
@@ -779,6 +831,13 @@ static int get_bool(sd_bus *bus, const char *path, const char *interface, const 
 	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_BOOLEAN, &value);
 }
 
+static int get_i32(sd_bus *bus, const char *path, const char *interface, const char *property,
+		   sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	UNUSED_GETTER_ARGS;
+	return sd_bus_message_append_basic(reply, SD_BUS_TYPE_INT32, userdata);
+}
+
 static int get_double(sd_bus *bus, const char *path, const char *interface, const char *property,
 		      sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
@@ -825,6 +884,8 @@ static const sd_bus_vtable binding_vtable[] = {
 	CONST_PROP("Queue", "u", get_u32, queue),
 	LIVE_PROP("Macvtap", "s", get_name, macvtap),
 	CONST_PROP("MacvtapIfindex", "u", get_u32, macvtap_ifindex),
+	LIVE_PROP("MacvtapNetns", "s", get_name, macvtap_netns),
+	CONST_PROP("MacvtapNetnsId", "i", get_i32, macvtap_netnsid),
 	LIVE_PROP("Fallback", "s", get_static_string, fallback),
 	LIVE_PROP("LowWatermark", "u", get_u32, low_watermark),
 	LIVE_PROP("UnbindOnVhostGone", "b", get_bool, unbind_on_vhost_gone),
@@ -880,6 +941,7 @@ struct live_prop {
 static const struct live_prop live_props[] = {
 	LIVE("Nic", 'n', nic),
 	LIVE("Macvtap", 'n', macvtap),
+	LIVE("MacvtapNetns", 'n', macvtap_netns),
 	LIVE("Fallback", 's', fallback),
 	LIVE("LowWatermark", 'u', low_watermark),
 	LIVE("UnbindOnVhostGone", 'b', unbind_on_vhost_gone),

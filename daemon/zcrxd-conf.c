@@ -390,6 +390,22 @@ static int get_owner(struct parse_ctx *ctx, const char *where,
 	return 0;
 }
 
+static int get_netns(struct parse_ctx *ctx, const char *where, const char *key,
+		     struct json_object *val, char ret[static ZCRX_NETNS_NAME_MAX])
+{
+	const char *name, *problem;
+	int r;
+
+	r = get_string(ctx, where, key, val, &name);
+	if (r < 0)
+		return r;
+	problem = zcrx_netns_name_problem(name);
+	if (problem)
+		return fail(ctx, where, key, "%s", problem);
+	strcpy(ret, name);
+	return 0;
+}
+
 /* POSIX portable names: what useradd and systemd-sysusers agree on. */
 static bool group_name_valid(const char *name)
 {
@@ -514,6 +530,8 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 			b->has_unbind_on_vhost_gone = true;
 		} else if (!strcmp(key, "owner")) {
 			r = get_owner(ctx, where, key, val, b->owner);
+		} else if (!strcmp(key, "netns")) {
+			r = get_netns(ctx, where, key, val, b->netns);
 		} else {
 			r = fail(ctx, where, key, "unknown key");
 		}
@@ -527,7 +545,7 @@ static int parse_binding(struct parse_ctx *ctx, const char *where,
 		return fail(ctx, where, NULL, "missing required key \"queue\"");
 	if (!has_macvtap)
 		return fail(ctx, where, NULL, "missing required key \"macvtap\"");
-	if (!strcmp(b->nic, b->macvtap))
+	if (!strcmp(b->nic, b->macvtap) && !b->netns[0])
 		return fail(ctx, where, "macvtap", "must differ from nic");
 	return 0;
 }
@@ -548,9 +566,11 @@ zcrx_config_binding_conflict(const struct zcrx_config_binding *a,
 {
 	if (!strcmp(a->nic, b->nic) && a->queue == b->queue)
 		return ZCRX_BINDING_CONFLICT_QUEUE;
-	if (!strcmp(a->macvtap, b->macvtap))
+	/* A macvtap's name means a device only in its namespace's. */
+	if (!strcmp(a->macvtap, b->macvtap) && !strcmp(a->netns, b->netns))
 		return ZCRX_BINDING_CONFLICT_MACVTAP;
-	if (!strcmp(a->nic, b->macvtap) || !strcmp(a->macvtap, b->nic))
+	if ((!strcmp(a->nic, b->macvtap) && !b->netns[0]) ||
+	    (!strcmp(a->macvtap, b->nic) && !a->netns[0]))
 		return ZCRX_BINDING_CONFLICT_ROLE;
 	return ZCRX_BINDING_CONFLICT_NONE;
 }
@@ -965,6 +985,8 @@ static int binding_to_json(const struct zcrx_config_binding *b,
 			       json_object_new_boolean(b->unbind_on_vhost_gone));
 	if (r == 0 && b->owner[0])
 		r = add_member(obj, "owner", json_object_new_string(b->owner));
+	if (r == 0 && b->netns[0])
+		r = add_member(obj, "netns", json_object_new_string(b->netns));
 	return r;
 }
 
@@ -972,7 +994,7 @@ static int binding_to_json(const struct zcrx_config_binding *b,
  * zcrx_config_format_bindings() - the JSON document of some bindings
  * @bindings: the bindings
  * @n: how many
- * @ret_text: {"version": ZCRX_STATE_VERSION, "bindings": [...]} pretty-printed with a final newline, to
+ * @ret_text: {"version": 1 (2 with a "netns"), "bindings": [...]} pretty-printed with a final newline, to
  *	free(); zcrx_config_parse_bindings() reads it back
  *
  * Only overrides a binding has are written, so bindings keep following
@@ -986,14 +1008,18 @@ int zcrx_config_format_bindings(const struct zcrx_config_binding *bindings,
 	_cleanup_json_ struct json_object *root = json_object_new_object();
 	struct json_object *array = json_object_new_array(), *entry;
 	const char *text;
-	int r;
+	int version = 1, r;
 
 	*ret_text = NULL;
 	if (!root) {
 		json_object_put(array);
 		return -ENOMEM;
 	}
-	r = add_member(root, "version", json_object_new_int(ZCRX_STATE_VERSION));
+	/* The oldest format that holds them, so an older zcrxd still reads it. */
+	for (size_t i = 0; i < n; i++)
+		if (bindings[i].netns[0])
+			version = ZCRX_STATE_VERSION_NETNS;
+	r = add_member(root, "version", json_object_new_int(version));
 	if (r < 0) {
 		json_object_put(array);
 		return r;

@@ -78,10 +78,16 @@
 
 #include "common/zcrx-ifname.h"
 #include "common/zcrx-owner.h"
+#include "netns.h"
 #include "policy.h"
 
-/* The state file's format, its "version": a newer one is not read. */
-#define ZCRX_STATE_VERSION 1
+/*
+ * The state file's format, its "version": a newer one is not read.
+ * 2: a binding may name its macvtap's "netns".  A file without one is
+ * still written as 1, so a zcrxd of before reads it.
+ */
+#define ZCRX_STATE_VERSION 2
+#define ZCRX_STATE_VERSION_NETNS 2
 
 /* Files larger than this are refused: configs are a few KiB at most. */
 #define ZCRX_CONFIG_MAX_BYTES (1024 * 1024)
@@ -89,6 +95,9 @@
 struct zcrx_config_binding {
 	char nic[ZCRX_IFNAMSIZ];
 	char macvtap[ZCRX_IFNAMSIZ];
+	/* The network namespace the macvtap is in, a name of /run/netns
+	 * (netns.h); "" for the host's. */
+	char netns[ZCRX_NETNS_NAME_MAX];
 	uint32_t queue;
 	/* Overrides of the "policy" section, for this binding only. */
 	bool has_fallback;

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "daemon/bindings.h"
 #include "daemon/links.h"
+#include "daemon/netns.h"
 #include "daemon/state-file.h"
 #include "daemon/zcrx-netlink.h"
 #include "tap.h"
@@ -56,6 +58,11 @@ struct fake_kernel {
 	int links_fd;
 	zcrx_link_change_cb on_link_change;
 	void *link_data;
+	/* The pod: network namespace "pod", id POD_NSID in the host's, its
+	 * links (a macvtap on a host NIC has lower_netnsid HOST_SELF_NSID). */
+	struct zcrx_netns_link pod_links[MAX_LINKS];
+	char pod_names[MAX_LINKS][ZCRX_IFNAMSIZ];
+	size_t n_pod_links;
 	/* What zcrxd asked for. */
 	unsigned int bind_calls;
 	int rcvbuf_events, rcvbuf_links;
@@ -91,6 +98,28 @@ static void fk_reset(void)
 	fk.links_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (fk.events_fd < 0 || fk.links_fd < 0)
 		abort();
+}
+
+enum { POD_NSID = 7, HOST_SELF_NSID = 0 };
+
+static struct zcrx_netns_link *fk_pod_link(int ifindex)
+{
+	for (size_t i = 0; i < fk.n_pod_links; i++)
+		if (fk.pod_links[i].ifindex == ifindex)
+			return &fk.pod_links[i];
+	return NULL;
+}
+
+/* A link of the pod; @lower_netnsid: HOST_SELF_NSID for a host device, -1 the pod's. */
+static void fk_pod_link_add(int ifindex, const char *name, bool is_macvtap, int lower,
+			    int lower_netnsid)
+{
+	fk.pod_links[fk.n_pod_links] = (struct zcrx_netns_link){
+		.netnsid = POD_NSID, .ifindex = ifindex, .is_macvtap = is_macvtap,
+		.lower_ifindex = lower, .lower_netnsid = lower_netnsid,
+		.own_netnsid = HOST_SELF_NSID,
+	};
+	snprintf(fk.pod_names[fk.n_pod_links++], ZCRX_IFNAMSIZ, "%s", name);
 }
 
 static struct zcrx_link *fk_link(int ifindex)
@@ -164,7 +193,8 @@ static void fk_link_del(int ifindex)
 
 		if (b->value[ZCRX_A_BINDING_IFINDEX] == (uint64_t)ifindex)
 			fk_unbind(b->value[ZCRX_A_BINDING_ID], ZCRX_UNBIND_REASON_NIC_GONE);
-		else if (b->value[ZCRX_A_BINDING_MACVTAP_IFINDEX] == (uint64_t)ifindex)
+		else if (b->value[ZCRX_A_BINDING_MACVTAP_IFINDEX] == (uint64_t)ifindex &&
+			 !zcrx_binding_has(b, ZCRX_A_BINDING_MACVTAP_NETNSID))
 			fk_unbind(b->value[ZCRX_A_BINDING_ID], ZCRX_UNBIND_REASON_MACVTAP_GONE);
 	}
 	gone = *link;
@@ -172,19 +202,35 @@ static void fk_link_del(int ifindex)
 	fk_link_changed(ZCRX_LINK_REMOVED, &gone);
 }
 
-static int fk_bind(int nic, uint32_t queue, int macvtap, bool unbind_on_vhost_gone)
+/* @in_pod: @macvtap is an index of the pod (macvtap-netns-fd given). */
+static int fk_bind(int nic, uint32_t queue, int macvtap, bool unbind_on_vhost_gone,
+		   bool in_pod)
 {
-	struct zcrx_link *mvt = fk_link(macvtap);
 	struct zcrx_binding_info *b;
 
-	if (!fk_link(nic) || !mvt)
+	if (!fk_link(nic))
 		return -ENODEV;
-	if (!mvt->is_macvtap || mvt->lower_ifindex != nic)
-		return -EINVAL;
+	if (in_pod) {
+		struct zcrx_netns_link *mvt = fk_pod_link(macvtap);
+
+		if (!mvt)
+			return -ENODEV;
+		if (!mvt->is_macvtap || mvt->lower_ifindex != nic ||
+		    mvt->lower_netnsid != HOST_SELF_NSID)
+			return -EINVAL;
+	} else {
+		struct zcrx_link *mvt = fk_link(macvtap);
+
+		if (!mvt)
+			return -ENODEV;
+		if (!mvt->is_macvtap || mvt->lower_ifindex != nic)
+			return -EINVAL;
+	}
 	for (size_t i = 0; i < fk.n_bindings; i++)
 		if ((fk.bindings[i].value[ZCRX_A_BINDING_IFINDEX] == (uint64_t)nic &&
 		     fk.bindings[i].value[ZCRX_A_BINDING_QUEUE_ID] == queue) ||
-		    fk.bindings[i].value[ZCRX_A_BINDING_MACVTAP_IFINDEX] == (uint64_t)macvtap)
+		    (fk.bindings[i].value[ZCRX_A_BINDING_MACVTAP_IFINDEX] == (uint64_t)macvtap &&
+		     zcrx_binding_has(&fk.bindings[i], ZCRX_A_BINDING_MACVTAP_NETNSID) == in_pod))
 			return -EBUSY;
 	b = &fk.bindings[fk.n_bindings++];
 	*b = (struct zcrx_binding_info){ 0 };
@@ -197,6 +243,8 @@ static int fk_bind(int nic, uint32_t queue, int macvtap, bool unbind_on_vhost_go
 	zcrx_binding_set(b, ZCRX_A_BINDING_STATE, ZCRX_STATE_FALLBACK);
 	zcrx_binding_set(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, unbind_on_vhost_gone);
 	zcrx_binding_set(b, ZCRX_A_BINDING_BUFFERS_POSTED, 0);
+	if (in_pod)
+		zcrx_binding_set(b, ZCRX_A_BINDING_MACVTAP_NETNSID, POD_NSID);
 	fk_event(ZCRX_CMD_BOUND_NTF, 0, b);
 	return b->value[ZCRX_A_BINDING_ID];
 }
@@ -264,7 +312,8 @@ int __wrap_zcrx_nl_bind(struct zcrx_nl *nl, const struct zcrx_binding_info *requ
 		    request->value[ZCRX_A_BINDING_QUEUE_ID],
 		    request->value[ZCRX_A_BINDING_MACVTAP_IFINDEX],
 		    zcrx_binding_has(request, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) &&
-		    request->value[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE]);
+		    request->value[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE],
+		    zcrx_binding_has(request, ZCRX_A_BINDING_MACVTAP_NETNS_FD));
 	if (r < 0)
 		return r;
 	*id = r;
@@ -457,6 +506,31 @@ int __wrap_zcrx_links_macvtap_lower(const struct zcrx_links *links, int ifindex,
 		return 0;
 	*lower_ifindex = found->lower_ifindex;
 	return 1;
+}
+
+/* ---- the stubs: netns.h ---- */
+
+int __wrap_zcrx_netns_open(const char *name);
+int __wrap_zcrx_netns_open(const char *name)
+{
+	int fd;
+
+	if (strcmp(name, "pod"))
+		return -ENOENT;
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);	/* closed by zcrxd */
+	return fd < 0 ? -errno : fd;
+}
+
+int __wrap_zcrx_netns_lookup_link(int netns_fd, const char *name, struct zcrx_netns_link *ret);
+int __wrap_zcrx_netns_lookup_link(int netns_fd, const char *name, struct zcrx_netns_link *ret)
+{
+	(void)netns_fd;
+	for (size_t i = 0; i < fk.n_pod_links; i++)
+		if (!strcmp(fk.pod_names[i], name)) {
+			*ret = fk.pod_links[i];
+			return 0;
+		}
+	return -ENODEV;
 }
 
 /* ---- driving zcrxd's table ---- */
@@ -686,7 +760,7 @@ static void test_overrun_request_lost(struct tap *t)
 	runtime = runtime_bind(&r, "mvt1", 2, false);
 	tap_ok(t, runtime > 0, "runtime binding made");
 	tap_is_int(t, saved_count(&r), 1, "state file holds the runtime binding");
-	foreign = fk_bind(ETH0, 3, MVT2, false);
+	foreign = fk_bind(ETH0, 3, MVT2, false, false);
 	run_loop(&r);
 	kept = zcrxd_bindings_find(r.table, foreign);
 	tap_ok(t, kept && !strcmp(kept->props.origin, "kernel"), "foreign binding seen, origin kernel");
@@ -889,6 +963,87 @@ static void test_macvtap_back(struct tap *t)
 	run_stop(&r);
 }
 
+static int pod_bind(struct run *r, const char *netns, const char *macvtap, uint32_t queue,
+		    struct zcrxd_error *error)
+{
+	struct zcrxd_bind_request req = { .queue = queue, .persist = true };
+	struct zcrxd_binding *b;
+	int ret;
+
+	snprintf(req.nic, sizeof(req.nic), "eth0");
+	snprintf(req.macvtap, sizeof(req.macvtap), "%s", macvtap);
+	snprintf(req.netns, sizeof(req.netns), "%s", netns);
+	*error = (struct zcrxd_error){ 0 };
+	ret = zcrxd_bindings_bind(r->table, &req, "the test", &b, error);
+	run_loop(r);
+	return ret < 0 ? ret : (int)b->id;
+}
+
+/*
+ * A macvtap of the pod whose ifindex is the host's mvt2's: the table
+ * tells them apart by namespace (names, holders, deletion), and the state
+ * file keeps the namespace's name.
+ */
+static void test_pod_macvtap(struct tap *t)
+{
+	struct zcrx_config_binding *saved = NULL;
+	struct zcrxd_binding *pb;
+	struct zcrxd_error error;
+	unsigned int binds;
+	char *load_error = NULL;
+	size_t n = 0;
+	int pod_id, host_id;
+	struct run r;
+
+	run_start(&r, "{}");
+	fk_pod_link_add(MVT2, "pmvt", true, ETH0, HOST_SELF_NSID);
+	fk_pod_link_add(20, "pveth", false, 0, -1);
+	fk_pod_link_add(21, "pown", true, 20, -1);
+	pod_id = pod_bind(&r, "pod", "pmvt", 3, &error);
+	tap_ok(t, pod_id > 0, "pod: pmvt (pod ifindex %d, the host mvt2's) bound", MVT2);
+	pb = pod_id > 0 ? zcrxd_bindings_find(r.table, pod_id) : NULL;
+	tap_ok(t, pb && !strcmp(pb->props.macvtap, "pmvt") &&
+	       !strcmp(pb->props.macvtap_netns, "pod") && pb->props.macvtap_netnsid == POD_NSID,
+	       "pod: Macvtap pmvt (not the host's mvt2), MacvtapNetns pod, MacvtapNetnsId %d",
+	       POD_NSID);
+	tap_ok(t, zcrx_state_load(r.state_dir, &saved, &n, &load_error) == 0 && n == 1 &&
+	       !strcmp(saved[0].netns, "pod") && !strcmp(saved[0].macvtap, "pmvt"),
+	       "pod: saved with its namespace's name");
+	free(saved);
+	free(load_error);
+	host_id = runtime_bind(&r, "mvt2", 2, false);
+	tap_ok(t, host_id > 0, "pod: the host's mvt2 (same ifindex) binds: not held by the pod's");
+	tap_ok(t, pod_bind(&r, "pod", "pmvt", 3, &error) == pod_id,
+	       "pod: the same request again returns the same binding");
+
+	binds = fk.bind_calls;
+	tap_is_int(t, pod_bind(&r, "nosuch", "pmvt", 4, &error), -EINVAL,
+		   "pod: an unknown namespace refused");
+	tap_ok(t, error.kind == ZCRXD_ERROR_INVALID_ARGS &&
+	       strstr(error.message, "netns: cannot open /run/netns/nosuch"), "  InvalidArgs: %s",
+	       error.message);
+	tap_ok(t, pod_bind(&r, "pod", "none", 4, &error) < 0 &&
+	       error.kind == ZCRXD_ERROR_NO_SUCH_DEVICE &&
+	       strstr(error.message, "no network device named \"none\" in network namespace pod"),
+	       "pod: a macvtap not there: NoSuchDevice, %s", error.message);
+	tap_ok(t, pod_bind(&r, "pod", "pveth", 4, &error) < 0 &&
+	       error.kind == ZCRXD_ERROR_INVALID_ARGS && strstr(error.message, "not a macvtap"),
+	       "pod: not a macvtap: InvalidArgs, %s", error.message);
+	tap_ok(t, pod_bind(&r, "pod", "pown", 4, &error) < 0 &&
+	       error.kind == ZCRXD_ERROR_INVALID_ARGS && strstr(error.message, "not stacked on"),
+	       "pod: on the pod's own device: InvalidArgs, %s", error.message);
+	tap_is_int(t, fk.bind_calls, binds, "pod: no bind request for the refusals");
+
+	fk_link_del(MVT2);
+	run_loop(&r);
+	tap_ok(t, !zcrxd_bindings_find(r.table, host_id) &&
+	       zcrxd_bindings_find(r.table, pod_id) && fk_binding(pod_id),
+	       "pod: the host's mvt2 deleted ends its binding, not the pod's");
+	tap_ok(t, (pb = zcrxd_bindings_find(r.table, pod_id)) && !strcmp(pb->props.macvtap, "pmvt"),
+	       "pod: still named pmvt");
+	run_stop(&r);
+}
+
 /* A corrupt state file is moved aside, not overwritten by the next save. */
 static void test_state_corrupt(struct tap *t)
 {
@@ -911,7 +1066,7 @@ static void test_state_corrupt(struct tap *t)
 /* A newer zcrxd's state file is neither read nor overwritten. */
 static void test_state_newer(struct tap *t)
 {
-	static const char newer[] = "{ \"version\": 2, \"bindings\": [], \"owners\": {} }\n";
+	static const char newer[] = "{ \"version\": 3, \"bindings\": [], \"owners\": {} }\n";
 	char path[128], text[128] = "";
 	struct run r;
 	FILE *f;
@@ -986,6 +1141,7 @@ int main(void)
 	test_macvtap_replaced_declared(&t);
 	test_macvtap_replaced_runtime(&t);
 	test_macvtap_back(&t);
+	test_pod_macvtap(&t);
 	test_state_corrupt(&t);
 	test_state_newer(&t);
 	test_log_events(&t);

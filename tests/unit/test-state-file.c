@@ -63,7 +63,7 @@ static bool binding_equal(const struct zcrx_config_binding *a,
 			  const struct zcrx_config_binding *b)
 {
 	return !strcmp(a->nic, b->nic) && !strcmp(a->macvtap, b->macvtap) &&
-	       a->queue == b->queue && a->has_fallback == b->has_fallback &&
+	       !strcmp(a->netns, b->netns) && a->queue == b->queue && a->has_fallback == b->has_fallback &&
 	       (!a->has_fallback || a->fallback == b->fallback) &&
 	       a->has_starved_fallback == b->has_starved_fallback &&
 	       (!a->has_starved_fallback ||
@@ -280,7 +280,7 @@ static void test_version(struct tap *t, const char *dir, const char *path)
 {
 	static const char v0[] = "{ \"bindings\": [ { \"nic\": \"eth0\", \"queue\": 1, "
 				 "\"macvtap\": \"mvt0\" } ] }";
-	static const char v2[] = "{ \"version\": 2, \"bindings\": [ { \"nic\": \"eth0\", "
+	static const char v3[] = "{ \"version\": 3, \"bindings\": [ { \"nic\": \"eth0\", "
 				 "\"queue\": 1, \"macvtap\": \"mvt0\", \"owner\": \"vm1\" } ], "
 				 "\"owners\": {} }";
 	struct zcrx_config_binding *b = NULL;
@@ -292,15 +292,44 @@ static void test_version(struct tap *t, const char *dir, const char *path)
 	tap_ok(t, n == 1 && binding_equal(&b[0], &sample[0]), "its binding read");
 	free(b);
 	b = NULL;
-	write_text(path, v2, strlen(v2));
+	write_text(path, v3, strlen(v3));
 	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), -EPROTONOSUPPORT,
-		   "version 2 (with keys of its own): -EPROTONOSUPPORT, not corrupt");
-	snprintf(want, sizeof(want), "%s: version: 2 is newer than this zcrxd reads (1)", path);
+		   "version 3 (with keys of its own): -EPROTONOSUPPORT, not corrupt");
+	snprintf(want, sizeof(want), "%s: version: 3 is newer than this zcrxd reads (2)", path);
 	is_str(t, error, want, "the message says so");
 	free(error);
 	error = NULL;
 	write_text(path, "{ \"version\": 0 }", 16);
 	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), -EINVAL, "version 0: corrupt");
+	free(error);
+	unlink(path);
+}
+
+/* A macvtap of a pod's namespace: kept by name, in format 2; a bad name is refused. */
+static void test_netns(struct tap *t, const char *dir, const char *path)
+{
+	static const struct zcrx_config_binding pod = {
+		.nic = "eth0", .queue = 1, .macvtap = "mvt0", .netns = "pod",
+	};
+	static const char bad[] = "{ \"version\": 2, \"bindings\": [ { \"nic\": \"eth0\", "
+				  "\"queue\": 1, \"macvtap\": \"mvt0\", \"netns\": \"../x\" } ] }";
+	struct zcrx_config_binding *b = NULL;
+	char *error = NULL;
+	const char *text;
+	size_t n = 0;
+
+	tap_is_int(t, zcrx_state_save(dir, &pod, 1, NULL), 0, "netns: saved");
+	text = read_text(path);
+	tap_ok(t, text && strstr(text, "\"version\": 2,") && strstr(text, "\"netns\": \"pod\""),
+	       "netns: written as \"netns\", version 2");
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), 0, "netns: read back");
+	tap_ok(t, n == 1 && binding_equal(&b[0], &pod), "netns: the same binding");
+	free(b);
+	b = NULL;
+	write_text(path, bad, strlen(bad));
+	tap_is_int(t, zcrx_state_load(dir, &b, &n, &error), -EINVAL, "netns \"../x\": refused");
+	tap_ok(t, error && strstr(error, "netns: must be a name in /run/netns"),
+	       "netns \"../x\": the message names it");
 	free(error);
 	unlink(path);
 }
@@ -388,6 +417,7 @@ int main(void)
 	test_refused_save(&t, dir, path);
 	test_corrupt(&t, dir, path);
 	test_version(&t, dir, path);
+	test_netns(&t, dir, path);
 	test_move_aside(&t, dir, path);
 	test_sync_failures(&t, dir, path);
 

@@ -289,6 +289,28 @@ static void test_bind(struct tap *t)
 		tap_ok(t, !cmd.bind.persist, "  no-persist");
 		tap_ok(t, !cmd.bind.unbind_on_vhost_gone, "  unbind-on-vhost-gone not given");
 	}
+	{
+		/* An argv that outlives the parse: netns points into it. */
+		static const char *const words[] = { "bind", "eth0", "queue", "1", "macvtap",
+						     "mvt0", "netns", "pod-7", NULL };
+		char *error = NULL;
+
+		tap_is_int(t, parse_argv(words, &cmd, &error), 0, "accepted: bind ... netns pod-7");
+		tap_ok(t, cmd.bind.netns && !strcmp(cmd.bind.netns, "pod-7") &&
+		       !strcmp(cmd.bind.macvtap, "mvt0"), "  netns pod-7, the macvtap's name in it");
+		free(error);
+	}
+	if (ok_line(t, "bind eth0 queue 1 macvtap mvt0", &cmd, ZCRXCTL_COMMAND_BIND))
+		tap_ok(t, !cmd.bind.netns, "  no netns: zcrxd's own");
+	bad_line(t, "bind eth0 queue 1 macvtap m netns /run/netns/pod",
+		 "bind: netns \"/run/netns/pod\": must be a name in /run/netns, without '/' or control characters",
+		 ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 macvtap m netns ..",
+		 "bind: netns \"..\": must not be \".\" or \"..\"", ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 macvtap m netns a netns b",
+		 "bind: \"netns\" given twice", ZCRXCTL_COMMAND_BIND);
+	bad_line(t, "bind eth0 queue 1 macvtap m netns", "bind: \"netns\" needs a value",
+		 ZCRXCTL_COMMAND_BIND);
 	if (ok_line(t, "bind eth0 queue 1 macvtap mvt0 unbind-on-vhost-gone", &cmd,
 		    ZCRXCTL_COMMAND_BIND)) {
 		tap_ok(t, cmd.bind.unbind_on_vhost_gone, "  unbind-on-vhost-gone, a flag");

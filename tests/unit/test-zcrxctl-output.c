@@ -562,6 +562,56 @@ static void test_binding_policy(struct tap *t)
 	zcrxctl_binding_clear(&b);
 }
 
+/* A macvtap of another namespace: text says so, the NIC's own is not mentioned; JSON always. */
+static void test_binding_netns(struct tap *t)
+{
+	static const char netns_head[] =
+		"binding 7: nic eth0 (ifindex 2) queue 3 macvtap mvt0 (ifindex 10) netns pod "
+		"(netnsid 3)\n";
+	struct json_object *doc, *val;
+	struct zcrxctl_binding b;
+	struct capture c;
+
+	fill_binding(&b);
+	zcrxctl_binding_set_string(&b, ZCRXCTL_PROP_MACVTAP_NETNS, "pod");
+	b.value[ZCRXCTL_PROP_MACVTAP_NETNS_ID].i32 = 3;
+	b.present[ZCRXCTL_PROP_MACVTAP_NETNS_ID] = true;
+	capture_start(&c, false, false);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_SHOW);
+	tap_is_int(t, capture_end(&c), 0, "netns show text: no error");
+	tap_ok(t, c.text && !strncmp(c.text, netns_head, strlen(netns_head)),
+	       "netns show text: after the macvtap, name and id");
+	free(c.text);
+
+	capture_start(&c, true, false);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_SHOW);
+	tap_is_int(t, capture_end(&c), 0, "netns show json: no error");
+	doc = parse_json(c.text);
+	tap_ok(t, doc && json_object_object_get_ex(doc, "macvtap-netns", &val) &&
+	       !strcmp(json_object_get_string(val), "pod") &&
+	       json_object_object_get_ex(doc, "macvtap-netns-id", &val) &&
+	       json_object_get_int(val) == 3, "netns show json: macvtap-netns pod, macvtap-netns-id 3");
+	json_object_put(doc);
+	free(c.text);
+
+	zcrxctl_binding_set_string(&b, ZCRXCTL_PROP_MACVTAP_NETNS, "");
+	b.value[ZCRXCTL_PROP_MACVTAP_NETNS_ID].i32 = -1;
+	capture_start(&c, false, false);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_SHOW);
+	tap_is_int(t, capture_end(&c), 0, "own namespace show text: no error");
+	tap_ok(t, c.text && !strstr(c.text, "netns"), "own namespace show text: no netns");
+	free(c.text);
+	capture_start(&c, true, false);
+	zcrxctl_print_binding(&c.out, &b, ZCRXCTL_VIEW_SHOW);
+	tap_is_int(t, capture_end(&c), 0, "own namespace show json: no error");
+	doc = parse_json(c.text);
+	tap_ok(t, doc && json_object_object_get_ex(doc, "macvtap-netns-id", &val) &&
+	       json_object_get_int(val) == -1, "own namespace show json: macvtap-netns-id -1");
+	json_object_put(doc);
+	free(c.text);
+	zcrxctl_binding_clear(&b);
+}
+
 static void test_binding_json(struct tap *t)
 {
 	struct json_object *doc, *obj;
@@ -798,6 +848,7 @@ int main(void)
 	test_binding_text(&t);
 	test_binding_policy(&t);
 	test_binding_json(&t);
+	test_binding_netns(&t);
 	test_events(&t);
 	test_failures(&t);
 	return tap_done(&t);

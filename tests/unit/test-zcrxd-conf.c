@@ -67,6 +67,38 @@ static struct zcrx_config *parse_ok(struct tap *t, const char *text,
 	return config;
 }
 
+/* netns: a bare name of /run/netns; a macvtap name means a device only there. */
+static void test_netns(struct tap *t)
+{
+	struct zcrx_config *config;
+
+	config = parse_ok(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", "
+			  "\"netns\": \"pod-a\"}, {\"nic\": \"eth0\", \"queue\": 2, \"macvtap\": \"m0\", "
+			  "\"netns\": \"pod-b\"}, {\"nic\": \"eth0\", \"queue\": 3, \"macvtap\": \"m0\"}]}",
+			  "netns: the same macvtap name in two pods and the host's");
+	tap_ok(t, config && config->n_bindings == 3 && !strcmp(config->bindings[0].netns, "pod-a") &&
+	       !strcmp(config->bindings[1].netns, "pod-b") && !config->bindings[2].netns[0],
+	       "netns: each binding's namespace read");
+	zcrx_config_free(config);
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", "
+		      "\"netns\": \"pod\"}, {\"nic\": \"eth0\", \"queue\": 2, \"macvtap\": \"m0\", "
+		      "\"netns\": \"pod\"}]}",
+		      "zcrxd.conf: bindings[1].macvtap: m0 is already used by bindings[0]");
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", "
+		      "\"netns\": \"/run/netns/pod\"}]}",
+		      "zcrxd.conf: bindings[0].netns: must be a name in /run/netns, without '/' or "
+		      "control characters");
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", "
+		      "\"netns\": \"..\"}]}",
+		      "zcrxd.conf: bindings[0].netns: must not be \".\" or \"..\"");
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", "
+		      "\"netns\": \"\"}]}",
+		      "zcrxd.conf: bindings[0].netns: must not be empty");
+	check_invalid(t, "{\"bindings\": [{\"nic\": \"eth0\", \"queue\": 1, \"macvtap\": \"m0\", "
+		      "\"netns\": 1}]}",
+		      "zcrxd.conf: bindings[0].netns: must be a string");
+}
+
 static void test_full(struct tap *t)
 {
 	static const char text[] =
@@ -521,6 +553,7 @@ int main(void)
 	test_ranges(&t);
 	test_names(&t);
 	test_bindings(&t);
+	test_netns(&t);
 	test_load(&t);
 	return tap_done(&t);
 }

@@ -127,6 +127,8 @@ property NicIfindex u read
 property Queue u read
 property Macvtap s read
 property MacvtapIfindex u read
+property MacvtapNetns s read
+property MacvtapNetnsId i read
 property Fallback s read
 property LowWatermark u read
 property UnbindOnVhostGone b read
