@@ -22,6 +22,7 @@ PACKAGES="
 	python3-prometheus-client python3-dbus-next
 	clang-14 libclang-rt-14-dev
 	qemu-system-x86 qemu-system-data seabios busybox-static iproute2 ethtool
+	libvirt-daemon-system libvirt-clients
 	debhelper lintian
 "
 
