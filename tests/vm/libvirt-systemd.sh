@@ -59,7 +59,8 @@ macvtap=$(vsh domiflist zcrx-guest | awk '$2 == "direct" { print $1 }')
 check "libvirt made a macvtap for the interface" test -n "$macvtap" -a -d "/sys/class/net/$macvtap"
 ip -d link show "$macvtap" | sed 's/^/# /'
 check "  ... on nsim0, in bridge mode" sh -c \
-	"ip -d link show '$macvtap' | grep -q '@nsim0:' && ip -d link show '$macvtap' | grep -q 'macvtap  *mode bridge'"
+	"/usr/local/sbin/ip -d link show '$macvtap' | grep -q '@nsim0:' &&
+	 /usr/local/sbin/ip -d link show '$macvtap' | grep -q 'macvtap  *mode bridge'"
 zcrx-nl dump | sed 's/^/# /'
 binding=$(on_queue1)
 id=$(echo "$binding" | sed -n 's/^id=\([0-9]*\) .*/\1/p')
@@ -96,6 +97,7 @@ check "libvirt removed its macvtap" not test -d "/sys/class/net/$macvtap"
 [ "$tap_failed" -eq 0 ] || show_libvirt_log
 echo "# ---- the hook's lines in libvirtd's journal:"
 journalctl --no-pager -b -u libvirtd.service | grep 'zcrx hook' | sed 's/^/#   /'
-echo "# ---- warnings of the boot:"
+echo "# ---- failed units, and warnings of the boot:"
+systemctl --no-pager --failed --no-legend | sed 's/^/#   /'
 journalctl --no-pager -b -p warning | sed 's/^/#   /'
 tap_done
