@@ -95,8 +95,8 @@ check "  ... and from zcrxd" sh -c "! busctl --timeout=20 call org.zcrx.zcrx1 /o
 check "libvirt removed its macvtap" not test -d "/sys/class/net/$macvtap"
 
 [ "$tap_failed" -eq 0 ] || show_libvirt_log
-echo "# ---- the hook's lines in libvirtd's journal:"
-journalctl --no-pager -b -u libvirtd.service | grep 'zcrx hook' | sed 's/^/#   /'
+echo "# ---- zcrxd's journal:"
+journalctl --no-pager -b -u zcrxd.service | tail -n 15 | sed 's/^/#   /'
 echo "# ---- failed units, and warnings of the boot:"
 systemctl --no-pager --failed --no-legend | sed 's/^/#   /'
 journalctl --no-pager -b -p warning | sed 's/^/#   /'
