@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "accounting.h"
-#include "bindings.h"
+#include "bindings-internal.h"
 #include "links.h"
 #include "netns.h"
 #include "rcvbuf.h"
@@ -28,37 +28,6 @@
 #define RETRY_GONE_NS (1000 * ZCRX_NSEC_PER_MSEC)
 /* At most one low-buffers warning per binding per this long. */
 #define LOW_BUFFERS_LOG_INTERVAL_NS (10 * 1000 * ZCRX_NSEC_PER_MSEC)
-
-#define DESCRIBE_MAX 96
-/* A wanted binding's description names the state file's path. */
-#define SOURCE_MAX 4200
-#define WANTED_DESC_MAX (DESCRIBE_MAX + SOURCE_MAX)
-
-TAILQ_HEAD(binding_list, zcrxd_binding);
-TAILQ_HEAD(wanted_list, zcrxd_wanted);
-
-struct zcrxd_bindings {
-	sd_event *event;
-	char *state_dir;
-	struct zcrx_config *config;		/* NULL until the first apply */
-	struct zcrx_policy_params builtin_policy; /* while config is NULL */
-	struct zcrx_links *links;
-	sd_event_source *links_source;
-	struct zcrx_nl *nl;			/* NULL: no zcrx family (yet) */
-	struct zcrx_nl *events;
-	sd_event_source *events_source;
-	struct binding_list bindings;		/* in id order */
-	size_t n_bindings;
-	struct wanted_list config_wanted;	/* zcrxd.conf's, in file order */
-	struct wanted_list runtime_wanted;	/* the state file's */
-	const struct zcrxd_bindings_ops *ops;
-	void *userdata;
-	bool family_missing_logged;
-	char *sample_problem;			/* last one logged */
-	struct zcrx_ended ended;		/* owned bindings that ended lately */
-	int receive_buffer_bytes;		/* of the event and link sockets */
-	bool state_kept;	/* the state file could not be read: never overwrite it */
-};
 
 /* ---- errors ---- */
 
