@@ -4,6 +4,7 @@
  * table's interface to the rest of zcrxd, this header is not.
  *
  *   bindings.c       the table's life cycle: new, start, free; link changes
+ *   requests.c       the requests of the D-Bus methods: bind, unbind, set
  */
 #ifndef ZCRXD_BINDINGS_INTERNAL_H
 #define ZCRXD_BINDINGS_INTERNAL_H
@@ -52,6 +53,53 @@ struct zcrxd_bindings {
 	bool state_kept;	/* the state file could not be read: never overwrite it */
 };
 
+/* A macvtap as bind takes it and the table compares it. */
+struct zcrxd_macvtap_place {
+	int ifindex;		/* in its namespace */
+	/* zcrxd's id of its namespace (the kernel's macvtap-netnsid); -1
+	 * for zcrxd's own. */
+	int netnsid;
+	int netns_fd;		/* for macvtap-netns-fd; -1: the host's */
+	bool close_fd;		/* netns_fd is ours */
+};
+
 /* ---- what one piece defines for the others, by file ---- */
+
+/* bindings.c */
+const char *zcrxd_kernel_error_text(const struct zcrxd_bindings *t, int r, char *buf, size_t size);
+const char *zcrxd_binding_describe(const struct zcrxd_binding *b, char *buf, size_t size);
+void zcrxd_binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
+		       const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+const char *zcrxd_wanted_describe(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				  char *buf, size_t size);
+const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindings *t);
+void zcrxd_request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
+					const struct zcrx_config_binding *conf);
+uint64_t zcrxd_info_value(const struct zcrxd_binding *b, int attr);
+void zcrxd_binding_refresh(struct zcrxd_binding *b);
+void zcrxd_binding_publish(struct zcrxd_binding *b);
+void zcrxd_binding_update_params(struct zcrxd_binding *b, bool was_kernel);
+struct zcrxd_binding *zcrxd_binding_add(struct zcrxd_bindings *t,
+					const struct zcrx_binding_info *info,
+					enum zcrxd_origin origin, struct zcrxd_wanted *w,
+					const struct zcrx_config_binding *overrides);
+void zcrxd_binding_remove(struct zcrxd_bindings *t, struct zcrxd_binding *b);
+bool zcrxd_binding_has_macvtap(const struct zcrxd_binding *b, int macvtap_ifindex, int netnsid);
+struct zcrxd_binding *zcrxd_bindings_find_tuple(struct zcrxd_bindings *t, int nic_ifindex,
+						uint32_t queue, int macvtap_ifindex, int netnsid);
+struct zcrxd_wanted *zcrxd_wanted_new(const struct zcrx_config_binding *conf,
+				      enum zcrxd_origin origin, size_t config_index);
+void zcrxd_wanted_drop(struct zcrxd_bindings *t, struct wanted_list *list, struct zcrxd_wanted *w);
+int zcrxd_bindings_save_state(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
+			      const struct zcrx_config_binding *extra,
+			      const struct zcrxd_wanted *replace_for,
+			      const struct zcrx_config_binding *replacement);
+void zcrxd_bindings_save_state_logged(struct zcrxd_bindings *t);
+void zcrxd_wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex);
+void zcrxd_macvtap_place_release(struct zcrxd_macvtap_place *m);
+int zcrxd_resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *macvtap,
+			  const char *netns, int netns_fd, struct zcrxd_macvtap_place *ret,
+			  struct zcrxd_error *error);
 
 #endif

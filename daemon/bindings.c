@@ -29,38 +29,6 @@
 /* At most one low-buffers warning per binding per this long. */
 #define LOW_BUFFERS_LOG_INTERVAL_NS (10 * 1000 * ZCRX_NSEC_PER_MSEC)
 
-/* ---- errors ---- */
-
-int zcrxd_error_set(struct zcrxd_error *error, enum zcrxd_error_kind kind, const char *fmt, ...)
-{
-	va_list ap;
-
-	error->kind = kind;
-	va_start(ap, fmt);
-	vsnprintf(error->message, sizeof(error->message), fmt, ap);
-	va_end(ap);
-	switch (kind) {
-	case ZCRXD_ERROR_NONE:
-		return 0;
-	case ZCRXD_ERROR_INVALID_ARGS:
-		return -EINVAL;
-	case ZCRXD_ERROR_NOT_SUPPORTED:
-		return -EOPNOTSUPP;
-	case ZCRXD_ERROR_NO_SUCH_DEVICE:
-		return -ENODEV;
-	case ZCRXD_ERROR_UNKNOWN_OBJECT:
-		return -ENOENT;
-	case ZCRXD_ERROR_ALREADY_BOUND:
-		return -EBUSY;
-	case ZCRXD_ERROR_NOT_OWNER:
-		return -EPERM;
-	case ZCRXD_ERROR_KERNEL:
-	case ZCRXD_ERROR_FAILED:
-		break;
-	}
-	return -EIO;
-}
-
 const char *zcrxd_origin_to_string(enum zcrxd_origin origin)
 {
 	switch (origin) {
@@ -75,7 +43,7 @@ const char *zcrxd_origin_to_string(enum zcrxd_origin origin)
 }
 
 /* "<strerror>: <extack text>", or the strerror alone. */
-static const char *kernel_error_text(const struct zcrxd_bindings *t, int r, char *buf, size_t size)
+const char *zcrxd_kernel_error_text(const struct zcrxd_bindings *t, int r, char *buf, size_t size)
 {
 	char extack[ZCRX_NL_ERROR_TEXT_MAX];
 
@@ -90,15 +58,7 @@ static const char *kernel_error_text(const struct zcrxd_bindings *t, int r, char
 	return buf;
 }
 
-static int set_kernel_error(const struct zcrxd_bindings *t, int r, struct zcrxd_error *error)
-{
-	char text[ZCRX_NL_ERROR_TEXT_MAX + 64];
-
-	return zcrxd_error_set(error, ZCRXD_ERROR_KERNEL, "%s",
-			       kernel_error_text(t, r, text, sizeof(text)));
-}
-
-static const char *binding_describe(const struct zcrxd_binding *b, char *buf, size_t size)
+const char *zcrxd_binding_describe(const struct zcrxd_binding *b, char *buf, size_t size)
 {
 	snprintf(buf, size, "binding %" PRIu32 " (%s queue %" PRIu32 " -> %s)", b->id,
 		 b->props.nic[0] ? b->props.nic : "?", b->props.queue,
@@ -107,12 +67,8 @@ static const char *binding_describe(const struct zcrxd_binding *b, char *buf, si
 }
 
 /* A message about @b: its id, devices and owner go to the journal too. */
-static void binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
-			const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
-			const char *reason, const char *fmt, ...)
+void zcrxd_binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
+		       const char *reason, const char *fmt, ...)
 {
 	const struct zcrxd_log_binding fields = {
 		.id = b->id,
@@ -139,8 +95,8 @@ static const char *wanted_source(const struct zcrxd_bindings *t, const struct zc
 	return buf;
 }
 
-static const char *wanted_describe(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
-				   char *buf, size_t size)
+const char *zcrxd_wanted_describe(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				  char *buf, size_t size)
 {
 	char source[SOURCE_MAX];
 
@@ -163,7 +119,7 @@ static uint64_t now_ns(const struct zcrxd_bindings *t)
 }
 
 /* The configuration's policy; the built-in one before the first apply. */
-static const struct zcrx_policy_params *policy_defaults(const struct zcrxd_bindings *t)
+const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindings *t)
 {
 	return t->config ? &t->config->policy : &t->builtin_policy;
 }
@@ -178,28 +134,16 @@ static bool wants_unbind_on_vhost_gone(const struct zcrx_config_binding *conf)
  * A bind request's unbind-on-vhost-gone: sent only when asked for, so that
  * bindings that do not use it need no kernel that knows it.
  */
-static void request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
-					 const struct zcrx_config_binding *conf)
+void zcrxd_request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
+					const struct zcrx_config_binding *conf)
 {
 	if (wants_unbind_on_vhost_gone(conf))
 		zcrx_binding_set(request, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, 1);
 }
 
-/* The settings Binding.Set changes, from @from into @conf. */
-static void conf_take_settings(struct zcrx_config_binding *conf,
-			       const struct zcrx_config_binding *from)
-{
-	conf->has_fallback = from->has_fallback;
-	conf->fallback = from->fallback;
-	conf->has_low_watermark = from->has_low_watermark;
-	conf->low_watermark = from->low_watermark;
-	conf->has_unbind_on_vhost_gone = from->has_unbind_on_vhost_gone;
-	conf->unbind_on_vhost_gone = from->unbind_on_vhost_gone;
-}
-
 /* ---- the table ---- */
 
-static uint64_t info_value(const struct zcrxd_binding *b, int attr)
+uint64_t zcrxd_info_value(const struct zcrxd_binding *b, int attr)
 {
 	return zcrx_binding_has(&b->info, attr) ? b->info.value[attr] : 0;
 }
@@ -229,17 +173,17 @@ static void binding_log_state(const struct zcrxd_binding *b, const char *old_sta
 	if (!fallback)
 		return;
 	if (!strcmp(b->props.state, fallback))
-		binding_log(b, LOG_INFO, ZCRXD_LOG_FALLBACK_ENTERED, NULL,
-			    "%s: fallback entered (no guest buffer posted; fallback %s)",
-			    binding_describe(b, desc, sizeof(desc)), b->props.fallback);
+		zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_FALLBACK_ENTERED, NULL,
+				  "%s: fallback entered (no guest buffer posted; fallback %s)",
+				  zcrxd_binding_describe(b, desc, sizeof(desc)), b->props.fallback);
 	else if (!strcmp(old_state, fallback))
-		binding_log(b, LOG_INFO, ZCRXD_LOG_FALLBACK_LEFT, NULL,
-			    "%s: fallback left (state %s)",
-			    binding_describe(b, desc, sizeof(desc)), b->props.state);
+		zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_FALLBACK_LEFT, NULL,
+				  "%s: fallback left (state %s)",
+				  zcrxd_binding_describe(b, desc, sizeof(desc)), b->props.state);
 }
 
 /* Recompute the D-Bus view of @b from the kernel's data and the rates. */
-static void binding_refresh(struct zcrxd_binding *b)
+void zcrxd_binding_refresh(struct zcrxd_binding *b)
 {
 	const struct zcrxd_bindings *t = b->table;
 	struct zcrxd_binding_props *p = &b->props;
@@ -248,10 +192,10 @@ static void binding_refresh(struct zcrxd_binding *b)
 	const char *s;
 
 	p->id = b->id;
-	p->nic_ifindex = info_value(b, ZCRX_A_BINDING_IFINDEX);
-	p->queue = info_value(b, ZCRX_A_BINDING_QUEUE_ID);
-	p->macvtap_ifindex = info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
-	p->low_watermark = info_value(b, ZCRX_A_BINDING_LOW_WATERMARK);
+	p->nic_ifindex = zcrxd_info_value(b, ZCRX_A_BINDING_IFINDEX);
+	p->queue = zcrxd_info_value(b, ZCRX_A_BINDING_QUEUE_ID);
+	p->macvtap_ifindex = zcrxd_info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
+	p->low_watermark = zcrxd_info_value(b, ZCRX_A_BINDING_LOW_WATERMARK);
 	binding_name(t, p->nic_ifindex, b->wanted ? b->wanted->conf.nic : NULL, p->nic);
 	p->macvtap_netnsid = binding_netnsid(b);
 	if (p->macvtap_netnsid < 0) {
@@ -265,27 +209,28 @@ static void binding_refresh(struct zcrxd_binding *b)
 		snprintf(p->macvtap_netns, sizeof(p->macvtap_netns), "%s", b->netns);
 	}
 	s = zcrx_binding_value_name(ZCRX_A_BINDING_FALLBACK,
-				    info_value(b, ZCRX_A_BINDING_FALLBACK));
+				    zcrxd_info_value(b, ZCRX_A_BINDING_FALLBACK));
 	p->fallback = s ? s : "unknown";
-	s = zcrx_binding_value_name(ZCRX_A_BINDING_STATE, info_value(b, ZCRX_A_BINDING_STATE));
+	s = zcrx_binding_value_name(ZCRX_A_BINDING_STATE,
+				    zcrxd_info_value(b, ZCRX_A_BINDING_STATE));
 	p->state = s ? s : "unknown";
 	p->policy_level = b->origin == ZCRXD_ORIGIN_KERNEL ?
 		zcrx_policy_level_to_string(ZCRX_POLICY_LEVEL_NORMAL) :
 		zcrx_policy_level_to_string(b->level);
 	p->origin = zcrxd_origin_to_string(b->origin);
-	p->buffers_posted = info_value(b, ZCRX_A_BINDING_BUFFERS_POSTED);
-	p->buffers_filled = info_value(b, ZCRX_A_BINDING_BUFFERS_FILLED);
-	p->buffers_returned = info_value(b, ZCRX_A_BINDING_BUFFERS_RETURNED);
-	p->buffers_in_flight = info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT);
-	p->rx_zerocopy_packets = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_PACKETS);
-	p->rx_copy_packets = info_value(b, ZCRX_A_BINDING_RX_COPY_PACKETS);
-	p->rx_dropped_packets = info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS);
-	p->pinned_bytes = info_value(b, ZCRX_A_BINDING_PINNED_BYTES);
-	p->copybreak = info_value(b, ZCRX_A_BINDING_COPYBREAK);
-	p->unbind_on_vhost_gone = info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0;
-	p->rx_copybreak_packets = info_value(b, ZCRX_A_BINDING_RX_COPYBREAK_PACKETS);
-	p->rx_zerocopy_bytes = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_BYTES);
-	p->rx_copied_bytes = info_value(b, ZCRX_A_BINDING_RX_COPIED_BYTES);
+	p->buffers_posted = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_POSTED);
+	p->buffers_filled = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_FILLED);
+	p->buffers_returned = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_RETURNED);
+	p->buffers_in_flight = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT);
+	p->rx_zerocopy_packets = zcrxd_info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_PACKETS);
+	p->rx_copy_packets = zcrxd_info_value(b, ZCRX_A_BINDING_RX_COPY_PACKETS);
+	p->rx_dropped_packets = zcrxd_info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS);
+	p->pinned_bytes = zcrxd_info_value(b, ZCRX_A_BINDING_PINNED_BYTES);
+	p->copybreak = zcrxd_info_value(b, ZCRX_A_BINDING_COPYBREAK);
+	p->unbind_on_vhost_gone = zcrxd_info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0;
+	p->rx_copybreak_packets = zcrxd_info_value(b, ZCRX_A_BINDING_RX_COPYBREAK_PACKETS);
+	p->rx_zerocopy_bytes = zcrxd_info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_BYTES);
+	p->rx_copied_bytes = zcrxd_info_value(b, ZCRX_A_BINDING_RX_COPIED_BYTES);
 	p->posted_per_sec = zcrx_rate_or_zero(&b->posted);
 	p->filled_per_sec = zcrx_rate_or_zero(&b->filled);
 	p->returned_per_sec = zcrx_rate_or_zero(&b->returned);
@@ -308,11 +253,11 @@ static void binding_refresh(struct zcrxd_binding *b)
 		binding_log_state(b, old_state);
 }
 
-static void binding_publish(struct zcrxd_binding *b)
+void zcrxd_binding_publish(struct zcrxd_binding *b)
 {
 	struct zcrxd_bindings *t = b->table;
 
-	binding_refresh(b);
+	zcrxd_binding_refresh(b);
 	if (t->ops && t->ops->changed)
 		t->ops->changed(b, t->userdata);
 }
@@ -335,7 +280,7 @@ static void binding_rates_init(struct zcrxd_binding *b)
  * its overrides, and start or update its policy.  @was_kernel: the policy
  * was not running (the binding was not ours).
  */
-static void binding_update_params(struct zcrxd_binding *b, bool was_kernel)
+void zcrxd_binding_update_params(struct zcrxd_binding *b, bool was_kernel)
 {
 	const struct zcrxd_bindings *t = b->table;
 	struct zcrx_policy_params params;
@@ -343,9 +288,9 @@ static void binding_update_params(struct zcrxd_binding *b, bool was_kernel)
 	int r;
 
 	if (b->origin == ZCRXD_ORIGIN_KERNEL) {
-		params = *policy_defaults(t);
+		params = *zcrxd_policy_defaults(t);
 	} else {
-		zcrx_config_binding_policy(policy_defaults(t), &b->overrides, &params);
+		zcrx_config_binding_policy(zcrxd_policy_defaults(t), &b->overrides, &params);
 	}
 	if (params.window_ns != b->params.window_ns) {
 		b->params.window_ns = params.window_ns;
@@ -363,7 +308,7 @@ static void binding_update_params(struct zcrxd_binding *b, bool was_kernel)
 	if (r < 0) {
 		/* The parser and the D-Bus checks make this unreachable. */
 		zcrxd_log(LOG_ERR, "%s: invalid policy parameters, policy not updated",
-			  binding_describe(b, desc, sizeof(desc)));
+			  zcrxd_binding_describe(b, desc, sizeof(desc)));
 		return;
 	}
 	b->params = params;
@@ -384,10 +329,10 @@ static void binding_insert(struct zcrxd_bindings *t, struct zcrxd_binding *b)
 	t->n_bindings++;
 }
 
-static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
-					 const struct zcrx_binding_info *info,
-					 enum zcrxd_origin origin, struct zcrxd_wanted *w,
-					 const struct zcrx_config_binding *overrides)
+struct zcrxd_binding *zcrxd_binding_add(struct zcrxd_bindings *t,
+					const struct zcrx_binding_info *info,
+					enum zcrxd_origin origin, struct zcrxd_wanted *w,
+					const struct zcrx_config_binding *overrides)
 {
 	struct zcrxd_binding *b;
 
@@ -410,18 +355,18 @@ static struct zcrxd_binding *binding_add(struct zcrxd_bindings *t,
 				 overrides->macvtap);
 		}
 	}
-	b->params.window_ns = 0;	/* makes binding_update_params() init the rates */
+	b->params.window_ns = 0;	/* makes zcrxd_binding_update_params() init the rates */
 	/* A new binding with the id of one remembered as ended. */
 	zcrx_ended_forget(&t->ended, b->id);
-	binding_update_params(b, true);
-	binding_refresh(b);
+	zcrxd_binding_update_params(b, true);
+	zcrxd_binding_refresh(b);
 	binding_insert(t, b);
 	if (t->ops && t->ops->added)
 		t->ops->added(b, t->userdata);
 	return b;
 }
 
-static void binding_remove(struct zcrxd_bindings *t, struct zcrxd_binding *b)
+void zcrxd_binding_remove(struct zcrxd_bindings *t, struct zcrxd_binding *b)
 {
 	if (!b->end_reason)
 		b->end_reason = "unknown";
@@ -452,7 +397,7 @@ uint32_t zcrxd_binding_path_id(const char *path)
 	if (strncmp(path, ZCRX_BINDING_PATH_PREFIX, len) || path[len] != '/')
 		return 0;
 	digits = path + len + 1;
-	/* The id in decimal, as written by binding_add(): no sign, no
+	/* The id in decimal, as written by zcrxd_binding_add(): no sign, no
 	 * leading zero, no escape. */
 	if (digits[0] < '1' || digits[0] > '9' || strlen(digits) > 10)
 		return 0;
@@ -505,21 +450,21 @@ const struct zcrx_config *zcrxd_bindings_config(const struct zcrxd_bindings *t)
 }
 
 /* Whether @b's macvtap is @macvtap_ifindex of namespace @netnsid (-1: the NIC's). */
-static bool binding_has_macvtap(const struct zcrxd_binding *b, int macvtap_ifindex, int netnsid)
+bool zcrxd_binding_has_macvtap(const struct zcrxd_binding *b, int macvtap_ifindex, int netnsid)
 {
-	return info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX) == (uint64_t)macvtap_ifindex &&
+	return zcrxd_info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX) == (uint64_t)macvtap_ifindex &&
 	       binding_netnsid(b) == netnsid;
 }
 
-static struct zcrxd_binding *find_tuple(struct zcrxd_bindings *t, int nic_ifindex, uint32_t queue,
-					int macvtap_ifindex, int netnsid)
+struct zcrxd_binding *zcrxd_bindings_find_tuple(struct zcrxd_bindings *t, int nic_ifindex,
+						uint32_t queue, int macvtap_ifindex, int netnsid)
 {
 	struct zcrxd_binding *b;
 
 	TAILQ_FOREACH(b, &t->bindings, link)
-		if (info_value(b, ZCRX_A_BINDING_IFINDEX) == (uint64_t)nic_ifindex &&
-		    info_value(b, ZCRX_A_BINDING_QUEUE_ID) == queue &&
-		    binding_has_macvtap(b, macvtap_ifindex, netnsid))
+		if (zcrxd_info_value(b, ZCRX_A_BINDING_IFINDEX) == (uint64_t)nic_ifindex &&
+		    zcrxd_info_value(b, ZCRX_A_BINDING_QUEUE_ID) == queue &&
+		    zcrxd_binding_has_macvtap(b, macvtap_ifindex, netnsid))
 			return b;
 	return NULL;
 }
@@ -545,8 +490,8 @@ static void wanted_free(struct zcrxd_wanted *w)
 	free(w);
 }
 
-static struct zcrxd_wanted *wanted_new(const struct zcrx_config_binding *conf,
-				       enum zcrxd_origin origin, size_t config_index)
+struct zcrxd_wanted *zcrxd_wanted_new(const struct zcrx_config_binding *conf,
+				      enum zcrxd_origin origin, size_t config_index)
 {
 	struct zcrxd_wanted *w = calloc(1, sizeof(*w));
 
@@ -559,7 +504,7 @@ static struct zcrxd_wanted *wanted_new(const struct zcrx_config_binding *conf,
 }
 
 /* Forget @w: the binding it made, if any, is no longer wanted. */
-static void wanted_drop(struct zcrxd_bindings *t, struct wanted_list *list, struct zcrxd_wanted *w)
+void zcrxd_wanted_drop(struct zcrxd_bindings *t, struct wanted_list *list, struct zcrxd_wanted *w)
 {
 	struct zcrxd_binding *b = binding_of_wanted(t, w);
 
@@ -584,7 +529,7 @@ wanted_problem(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int priority, c
 		return;
 	free(w->last_problem);
 	w->last_problem = strdup(text);
-	zcrxd_log(priority, "%s: %s", wanted_describe(t, w, desc, sizeof(desc)), text);
+	zcrxd_log(priority, "%s: %s", zcrxd_wanted_describe(t, w, desc, sizeof(desc)), text);
 }
 
 static bool same_binding(const struct zcrx_config_binding *a, const struct zcrx_config_binding *b)
@@ -596,10 +541,10 @@ static bool same_binding(const struct zcrx_config_binding *a, const struct zcrx_
  * Save the runtime bindings, leaving out @skip and adding @extra (either
  * may be NULL); @replace_for/@replacement swap one entry's data.
  */
-static int state_save(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
-		      const struct zcrx_config_binding *extra,
-		      const struct zcrxd_wanted *replace_for,
-		      const struct zcrx_config_binding *replacement)
+int zcrxd_bindings_save_state(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
+			      const struct zcrx_config_binding *extra,
+			      const struct zcrxd_wanted *replace_for,
+			      const struct zcrx_config_binding *replacement)
 {
 	struct zcrx_config_binding *array;
 	struct zcrxd_wanted *w;
@@ -630,9 +575,9 @@ static int state_save(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
 }
 
 /* For internal changes, which have nobody to report to. */
-static void state_save_logged(struct zcrxd_bindings *t)
+void zcrxd_bindings_save_state_logged(struct zcrxd_bindings *t)
 {
-	int r = state_save(t, NULL, NULL, NULL, NULL);
+	int r = zcrxd_bindings_save_state(t, NULL, NULL, NULL, NULL);
 
 	if (r < 0)
 		zcrxd_log(LOG_ERR, "cannot save %s/%s: %s", t->state_dir, ZCRX_STATE_FILE,
@@ -676,7 +621,7 @@ void zcrxd_bindings_load_state(struct zcrxd_bindings *t)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct zcrxd_wanted *w = wanted_new(&array[i], ZCRXD_ORIGIN_RUNTIME, 0);
+		struct zcrxd_wanted *w = zcrxd_wanted_new(&array[i], ZCRXD_ORIGIN_RUNTIME, 0);
 
 		if (!w) {
 			zcrxd_log(LOG_ERR, "out of memory loading the runtime bindings");
@@ -696,16 +641,16 @@ static void counters_sample(const struct zcrxd_binding *b, struct zcrx_counters_
 {
 	*c = (struct zcrx_counters_sample){
 		.binding_id = b->id,
-		.fallback = info_value(b, ZCRX_A_BINDING_FALLBACK),
-		.state = info_value(b, ZCRX_A_BINDING_STATE),
-		.buffers_posted = info_value(b, ZCRX_A_BINDING_BUFFERS_POSTED),
-		.buffers_filled = info_value(b, ZCRX_A_BINDING_BUFFERS_FILLED),
-		.buffers_returned = info_value(b, ZCRX_A_BINDING_BUFFERS_RETURNED),
-		.buffers_in_flight = info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
-		.rx_zerocopy_packets = info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_PACKETS),
-		.rx_copy_packets = info_value(b, ZCRX_A_BINDING_RX_COPY_PACKETS),
-		.rx_dropped_packets = info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS),
-		.pinned_bytes = info_value(b, ZCRX_A_BINDING_PINNED_BYTES),
+		.fallback = zcrxd_info_value(b, ZCRX_A_BINDING_FALLBACK),
+		.state = zcrxd_info_value(b, ZCRX_A_BINDING_STATE),
+		.buffers_posted = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_POSTED),
+		.buffers_filled = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_FILLED),
+		.buffers_returned = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_RETURNED),
+		.buffers_in_flight = zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
+		.rx_zerocopy_packets = zcrxd_info_value(b, ZCRX_A_BINDING_RX_ZEROCOPY_PACKETS),
+		.rx_copy_packets = zcrxd_info_value(b, ZCRX_A_BINDING_RX_COPY_PACKETS),
+		.rx_dropped_packets = zcrxd_info_value(b, ZCRX_A_BINDING_RX_DROPPED_PACKETS),
+		.pinned_bytes = zcrxd_info_value(b, ZCRX_A_BINDING_PINNED_BYTES),
 	};
 }
 
@@ -714,7 +659,7 @@ static void binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_b
 {
 	struct zcrx_binding_info changes = { 0 };
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
-	uint64_t old = info_value(b, ZCRX_A_BINDING_LOW_WATERMARK);
+	uint64_t old = zcrxd_info_value(b, ZCRX_A_BINDING_LOW_WATERMARK);
 	int r;
 
 	if (!t->nl || b->origin == ZCRXD_ORIGIN_KERNEL || old == b->params.low_watermark)
@@ -722,16 +667,18 @@ static void binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_b
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK, b->params.low_watermark);
 	r = zcrx_nl_set(t->nl, b->id, &changes);
 	if (r < 0) {
-		binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
-			    "%s: cannot set the low watermark to %" PRIu32 ": %s",
-			    binding_describe(b, desc, sizeof(desc)), b->params.low_watermark,
-			    kernel_error_text(t, r, text, sizeof(text)));
+		zcrxd_binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+				  "%s: cannot set the low watermark to %" PRIu32 ": %s",
+				  zcrxd_binding_describe(b, desc, sizeof(desc)),
+				  b->params.low_watermark,
+				  zcrxd_kernel_error_text(t, r, text, sizeof(text)));
 		return;
 	}
 	zcrx_binding_set(&b->info, ZCRX_A_BINDING_LOW_WATERMARK, b->params.low_watermark);
-	binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
-		    "%s: low watermark %" PRIu64 " -> %" PRIu32,
-		    binding_describe(b, desc, sizeof(desc)), old, b->params.low_watermark);
+	zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+			  "%s: low watermark %" PRIu64 " -> %" PRIu32,
+			  zcrxd_binding_describe(b, desc, sizeof(desc)), old,
+			  b->params.low_watermark);
 }
 
 /* Make the kernel's unbind-on-vhost-gone the one @b was declared or made with. */
@@ -740,7 +687,7 @@ static void binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct 
 	struct zcrx_binding_info changes = { 0 };
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
 	bool want = wants_unbind_on_vhost_gone(&b->overrides);
-	bool have = info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0;
+	bool have = zcrxd_info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0;
 	int r;
 
 	if (!t->nl || b->origin == ZCRXD_ORIGIN_KERNEL || want == have)
@@ -748,15 +695,16 @@ static void binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct 
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, want);
 	r = zcrx_nl_set(t->nl, b->id, &changes);
 	if (r < 0) {
-		binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
-			    "%s: cannot set unbind-on-vhost-gone %d: %s",
-			    binding_describe(b, desc, sizeof(desc)), want,
-			    kernel_error_text(t, r, text, sizeof(text)));
+		zcrxd_binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+				  "%s: cannot set unbind-on-vhost-gone %d: %s",
+				  zcrxd_binding_describe(b, desc, sizeof(desc)), want,
+				  zcrxd_kernel_error_text(t, r, text, sizeof(text)));
 		return;
 	}
 	zcrx_binding_set(&b->info, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, want);
-	binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL, "%s: unbind-on-vhost-gone %d -> %d",
-		    binding_describe(b, desc, sizeof(desc)), have, want);
+	zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+			  "%s: unbind-on-vhost-gone %d -> %d",
+			  zcrxd_binding_describe(b, desc, sizeof(desc)), have, want);
 }
 
 /* Set the kernel's fallback as the policy decided. */
@@ -765,7 +713,7 @@ static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_bindin
 {
 	struct zcrx_binding_info changes = { 0 };
 	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64], rate[64];
-	const char *old = zcrx_fallback_to_string(info_value(b, ZCRX_A_BINDING_FALLBACK));
+	const char *old = zcrx_fallback_to_string(zcrxd_info_value(b, ZCRX_A_BINDING_FALLBACK));
 	const char *new = zcrx_fallback_to_string(d->fallback);
 	const char *reason = zcrx_policy_reason_to_string(d->reason);
 	int r;
@@ -773,10 +721,10 @@ static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_bindin
 	zcrx_binding_set(&changes, ZCRX_A_BINDING_FALLBACK, d->fallback);
 	r = zcrx_nl_set(t->nl, b->id, &changes);
 	if (r < 0) {
-		binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
-			    "%s: policy (%s) cannot set fallback %s: %s",
-			    binding_describe(b, desc, sizeof(desc)), reason, new,
-			    kernel_error_text(t, r, text, sizeof(text)));
+		zcrxd_binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+				  "%s: policy (%s) cannot set fallback %s: %s",
+				  zcrxd_binding_describe(b, desc, sizeof(desc)), reason, new,
+				  zcrxd_kernel_error_text(t, r, text, sizeof(text)));
 		return;
 	}
 	zcrx_binding_set(&b->info, ZCRX_A_BINDING_FALLBACK, d->fallback);
@@ -784,11 +732,11 @@ static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_bindin
 		snprintf(rate, sizeof(rate), "%.0f", d->starved_per_sec);
 	else
 		snprintf(rate, sizeof(rate), "unknown");
-	binding_log(b, LOG_NOTICE, ZCRXD_LOG_EVENT_NONE, NULL,
-		    "%s: fallback %s -> %s (%s; level %s, %s starved frames/s, "
-		    "%" PRIu64 " buffers in flight)",
-		    binding_describe(b, desc, sizeof(desc)), old, new, reason,
-		    zcrx_policy_level_to_string(d->level), rate, d->buffers_in_flight);
+	zcrxd_binding_log(b, LOG_NOTICE, ZCRXD_LOG_EVENT_NONE, NULL,
+			  "%s: fallback %s -> %s (%s; level %s, %s starved frames/s, "
+			  "%" PRIu64 " buffers in flight)",
+			  zcrxd_binding_describe(b, desc, sizeof(desc)), old, new, reason,
+			  zcrx_policy_level_to_string(d->level), rate, d->buffers_in_flight);
 	if (t->ops && t->ops->fallback_changed)
 		t->ops->fallback_changed(b, old, new, reason, t->userdata);
 }
@@ -830,8 +778,8 @@ static void binding_sample(struct zcrxd_bindings *t, struct zcrxd_binding *b, ui
  */
 static uint32_t lost_event_reason(const struct zcrxd_bindings *t, const struct zcrxd_binding *b)
 {
-	int nic = info_value(b, ZCRX_A_BINDING_IFINDEX);
-	int macvtap = info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
+	int nic = zcrxd_info_value(b, ZCRX_A_BINDING_IFINDEX);
+	int macvtap = zcrxd_info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX);
 	struct zcrx_link link;
 	int lower = 0;
 
@@ -858,8 +806,8 @@ static void wanted_retire(struct zcrxd_bindings *t, struct zcrxd_wanted *w)
 		w->suppressed = true;
 		return;
 	}
-	wanted_drop(t, &t->runtime_wanted, w);
-	state_save_logged(t);
+	zcrxd_wanted_drop(t, &t->runtime_wanted, w);
+	zcrxd_bindings_save_state_logged(t);
 }
 
 /*
@@ -874,14 +822,14 @@ static void wanted_ended_on_purpose(struct zcrxd_bindings *t, struct zcrxd_wante
 {
 	char wdesc[WANTED_DESC_MAX];
 
-	wanted_describe(t, w, wdesc, sizeof(wdesc));
+	zcrxd_wanted_describe(t, w, wdesc, sizeof(wdesc));
 	if (w->origin == ZCRXD_ORIGIN_CONFIG)
-		binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
-			    "%s %s; %s is bound again at the next reload or restart", desc, why,
-			    wdesc);
+		zcrxd_binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+				  "%s %s; %s is bound again at the next reload or restart", desc,
+				  why, wdesc);
 	else
-		binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
-			    "%s %s; forgetting %s", desc, why, wdesc);
+		zcrxd_binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+				  "%s %s; forgetting %s", desc, why, wdesc);
 	wanted_retire(t, w);
 }
 
@@ -896,7 +844,7 @@ static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint
 	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX], why[160];
 	const char *name;
 
-	binding_describe(b, desc, sizeof(desc));
+	zcrxd_binding_describe(b, desc, sizeof(desc));
 	if (reason) {
 		name = zcrx_binding_value_name(ZCRX_A_BINDING_REASON, reason);
 		snprintf(why, sizeof(why), "%s", name ? name : "unknown reason");
@@ -913,9 +861,9 @@ static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint
 	 * tell when its event was lost; "unknown" when they cannot tell. */
 	b->end_reason = name ? name : "unknown";
 	if (!w) {
-		binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
-			    "%s unbound by the kernel (%s)", desc, why);
-		binding_remove(t, b);
+		zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+				  "%s unbound by the kernel (%s)", desc, why);
+		zcrxd_binding_remove(t, b);
 		return;
 	}
 	switch (reason) {
@@ -933,16 +881,16 @@ static void binding_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint
 		wanted_ended_on_purpose(t, w, b, desc, "ended with its guest (vhost-gone)");
 		break;
 	default:
-		binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
-			    "%s unbound by the kernel (%s); %s is bound again "
-			    "when its devices allow", desc, why,
-			    wanted_describe(t, w, wdesc, sizeof(wdesc)));
+		zcrxd_binding_log(b, LOG_NOTICE, ZCRXD_LOG_BINDING_ENDED, b->end_reason,
+				  "%s unbound by the kernel (%s); %s is bound again "
+				  "when its devices allow", desc, why,
+				  zcrxd_wanted_describe(t, w, wdesc, sizeof(wdesc)));
 		free(w->last_problem);
 		w->last_problem = NULL;
 		w->retry_after_ns = now_ns(t) + RETRY_GONE_NS;
 		break;
 	}
-	binding_remove(t, b);
+	zcrxd_binding_remove(t, b);
 }
 
 static int u32_cmp(const void *a, const void *b)
@@ -1041,7 +989,7 @@ static int sync_from_dump(struct zcrxd_bindings *t)
 
 	r = zcrx_nl_dump_all(t->nl, &infos, &n);
 	if (r < 0) {
-		kernel_error_text(t, r, text, sizeof(text));
+		zcrxd_kernel_error_text(t, r, text, sizeof(text));
 		if (!t->sample_problem || strcmp(t->sample_problem, text)) {
 			zcrxd_log(LOG_ERR, "cannot dump the kernel's bindings: %s", text);
 			free(t->sample_problem);
@@ -1068,11 +1016,11 @@ static int sync_from_dump(struct zcrxd_bindings *t)
 			b->info = infos[i];
 			continue;
 		}
-		b = binding_add(t, &infos[i], ZCRXD_ORIGIN_KERNEL, NULL, NULL);
+		b = zcrxd_binding_add(t, &infos[i], ZCRXD_ORIGIN_KERNEL, NULL, NULL);
 		if (b)
-			binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
-				    "found %s in the kernel",
-				    binding_describe(b, desc, sizeof(desc)));
+			zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+					  "found %s in the kernel",
+					  zcrxd_binding_describe(b, desc, sizeof(desc)));
 	}
 	qsort(ids, n, sizeof(*ids), u32_cmp);
 	r = forget_missing(t, ids, n);
@@ -1084,23 +1032,13 @@ static int sync_from_dump(struct zcrxd_bindings *t)
 /* ---- reconciliation ---- */
 
 /* @w is now bound to these devices: it follows them from here on. */
-static void wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex)
+void zcrxd_wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex)
 {
 	w->bound_nic_ifindex = nic_ifindex;
 	w->bound_macvtap_ifindex = macvtap_ifindex;
 }
 
-/* A macvtap as bind takes it and the table compares it. */
-struct macvtap_place {
-	int ifindex;		/* in its namespace */
-	/* zcrxd's id of its namespace (the kernel's macvtap-netnsid); -1
-	 * for zcrxd's own. */
-	int netnsid;
-	int netns_fd;		/* for macvtap-netns-fd; -1: the host's */
-	bool close_fd;		/* netns_fd is ours */
-};
-
-static void macvtap_place_release(struct macvtap_place *m)
+void zcrxd_macvtap_place_release(struct zcrxd_macvtap_place *m)
 {
 	if (m->close_fd)
 		close(m->netns_fd);
@@ -1118,15 +1056,15 @@ static void macvtap_place_release(struct macvtap_place *m)
  * namespace or device, NO_SUCH_DEVICE when it has no such link); the
  * caller releases *ret.
  */
-static int resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *macvtap,
-			   const char *netns, int netns_fd, struct macvtap_place *ret,
-			   struct zcrxd_error *error)
+int zcrxd_resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *macvtap,
+			  const char *netns, int netns_fd, struct zcrxd_macvtap_place *ret,
+			  struct zcrxd_error *error)
 {
 	struct zcrx_netns_link link;
 	char where[ZCRX_NETNS_NAME_MAX + 40];
 	int r;
 
-	*ret = (struct macvtap_place){ .netnsid = -1, .netns_fd = -1 };
+	*ret = (struct zcrxd_macvtap_place){ .netnsid = -1, .netns_fd = -1 };
 	if (!netns[0] && netns_fd < 0) {
 		ret->ifindex = zcrx_links_ifindex(t->links, macvtap);
 		if (ret->ifindex < 0)
@@ -1174,7 +1112,7 @@ static int resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *
 				    "macvtap: %s in %s is not stacked on the nic (ifindex %d of "
 				    "zcrxd's namespace)", macvtap, where, nic);
 	if (r < 0) {
-		macvtap_place_release(ret);
+		zcrxd_macvtap_place_release(ret);
 		return r;
 	}
 	ret->netnsid = link.netnsid;
@@ -1195,7 +1133,7 @@ static bool wanted_same_devices(const struct zcrxd_bindings *t, const struct zcr
 		return true;
 	if (nic != w->bound_nic_ifindex || macvtap != w->bound_macvtap_ifindex)
 		return false;
-	/* In another namespace, resolve_macvtap() checked its lower device. */
+	/* In another namespace, zcrxd_resolve_macvtap() checked its lower device. */
 	return w->conf.netns[0] ||
 	       (zcrx_links_macvtap_lower(t->links, macvtap, &lower) == 1 && lower == nic);
 }
@@ -1211,8 +1149,8 @@ static void wanted_devices_replaced(struct zcrxd_bindings *t, struct zcrxd_wante
 
 	zcrxd_log(LOG_NOTICE, "%s: %s and %s are now ifindex %d and %d, not the devices it was "
 		  "bound to (%d and %d), maybe another guest's; %s",
-		  wanted_describe(t, w, desc, sizeof(desc)), w->conf.nic, w->conf.macvtap, nic,
-		  macvtap, w->bound_nic_ifindex, w->bound_macvtap_ifindex,
+		  zcrxd_wanted_describe(t, w, desc, sizeof(desc)), w->conf.nic, w->conf.macvtap,
+		  nic, macvtap, w->bound_nic_ifindex, w->bound_macvtap_ifindex,
 		  w->origin == ZCRXD_ORIGIN_CONFIG ?
 		  "not bound to them until the next reload or restart" : "forgetting it");
 	wanted_retire(t, w);
@@ -1232,26 +1170,26 @@ static void binding_adopt(struct zcrxd_bindings *t, struct zcrxd_binding *b, str
 		snprintf(b->netns, sizeof(b->netns), "%s", w->conf.netns);
 		snprintf(b->netns_macvtap, sizeof(b->netns_macvtap), "%s", w->conf.macvtap);
 	}
-	wanted_bound_to(w, info_value(b, ZCRX_A_BINDING_IFINDEX),
-			info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX));
-	binding_update_params(b, was_kernel);
+	zcrxd_wanted_bound_to(w, zcrxd_info_value(b, ZCRX_A_BINDING_IFINDEX),
+			      zcrxd_info_value(b, ZCRX_A_BINDING_MACVTAP_IFINDEX));
+	zcrxd_binding_update_params(b, was_kernel);
 	free(w->last_problem);
 	w->last_problem = NULL;
-	binding_refresh(b);
+	zcrxd_binding_refresh(b);
 	/* A binding of ours declared again by a reloaded configuration is
 	 * not news. */
 	if (was_kernel || old_origin != w->origin)
-		binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
-			    "adopted %s: %s", binding_describe(b, desc, sizeof(desc)),
-			    wanted_source(t, w, wdesc, sizeof(wdesc)));
+		zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+				  "adopted %s: %s", zcrxd_binding_describe(b, desc, sizeof(desc)),
+				  wanted_source(t, w, wdesc, sizeof(wdesc)));
 	binding_apply_low_watermark(t, b);
 	binding_apply_unbind_on_vhost_gone(t, b);
-	binding_publish(b);
+	zcrxd_binding_publish(b);
 }
 
 /* Bind what @w wants; its devices exist. */
 static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int nic_ifindex,
-			const struct macvtap_place *m, uint64_t now)
+			const struct zcrxd_macvtap_place *m, uint64_t now)
 {
 	struct zcrx_binding_info request = { 0 }, info;
 	struct zcrx_policy_params params;
@@ -1260,7 +1198,7 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 	uint32_t id;
 	int r;
 
-	zcrx_config_binding_policy(policy_defaults(t), &w->conf, &params);
+	zcrx_config_binding_policy(zcrxd_policy_defaults(t), &w->conf, &params);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic_ifindex);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_QUEUE_ID, w->conf.queue);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, m->ifindex);
@@ -1268,12 +1206,12 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 		zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_NETNS_FD, m->netns_fd);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
 	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
-	request_unbind_on_vhost_gone(&request, &w->conf);
+	zcrxd_request_unbind_on_vhost_gone(&request, &w->conf);
 	r = zcrx_nl_bind(t->nl, &request, &id);
 	if (r < 0) {
 		w->retry_after_ns = now + RETRY_BIND_NS;
 		wanted_problem(t, w, LOG_ERR, "cannot bind: %s",
-			       kernel_error_text(t, r, text, sizeof(text)));
+			       zcrxd_kernel_error_text(t, r, text, sizeof(text)));
 		return;
 	}
 	if (zcrx_nl_get(t->nl, id, &info) < 0) {
@@ -1283,21 +1221,21 @@ static void wanted_bind(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int ni
 	}
 	free(w->last_problem);
 	w->last_problem = NULL;
-	wanted_bound_to(w, nic_ifindex, m->ifindex);
-	b = binding_add(t, &info, w->origin, w, &w->conf);
+	zcrxd_wanted_bound_to(w, nic_ifindex, m->ifindex);
+	b = zcrxd_binding_add(t, &info, w->origin, w, &w->conf);
 	if (!b) {
 		zcrxd_log(LOG_ERR, "out of memory: binding %" PRIu32 " made but not tracked", id);
 		return;
 	}
-	binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_MADE, NULL,
-		    "bound %s: %s", binding_describe(b, desc, sizeof(desc)),
-		    wanted_source(t, w, text, sizeof(text)));
+	zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_MADE, NULL,
+			  "bound %s: %s", zcrxd_binding_describe(b, desc, sizeof(desc)),
+			  wanted_source(t, w, text, sizeof(text)));
 }
 
 static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint64_t now)
 {
 	struct zcrxd_error error = { 0 };
-	struct macvtap_place m;
+	struct zcrxd_macvtap_place m;
 	struct zcrxd_binding *b;
 	char desc[DESCRIBE_MAX];
 	int nic, macvtap, r;
@@ -1309,7 +1247,7 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.nic);
 		return;
 	}
-	r = resolve_macvtap(t, nic, w->conf.macvtap, w->conf.netns, -1, &m, &error);
+	r = zcrxd_resolve_macvtap(t, nic, w->conf.macvtap, w->conf.netns, -1, &m, &error);
 	if (r == -ENODEV || (r < 0 && error.kind == ZCRXD_ERROR_NO_SUCH_DEVICE)) {
 		wanted_problem(t, w, LOG_INFO, "waiting for device %s", w->conf.macvtap);
 		return;
@@ -1324,11 +1262,11 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 		wanted_devices_replaced(t, w, nic, macvtap);
 		goto out;
 	}
-	b = find_tuple(t, nic, w->conf.queue, macvtap, m.netnsid);
+	b = zcrxd_bindings_find_tuple(t, nic, w->conf.queue, macvtap, m.netnsid);
 	if (b && b->wanted) {
 		/* Declared by zcrxd.conf and kept in the state file too. */
 		wanted_problem(t, w, LOG_WARNING, "already %s",
-			       binding_describe(b, desc, sizeof(desc)));
+			       zcrxd_binding_describe(b, desc, sizeof(desc)));
 		goto out;
 	}
 	if (b) {
@@ -1338,7 +1276,7 @@ static void reconcile_one(struct zcrxd_bindings *t, struct zcrxd_wanted *w, uint
 	if (now >= w->retry_after_ns)
 		wanted_bind(t, w, nic, &m, now);
 out:
-	macvtap_place_release(&m);
+	zcrxd_macvtap_place_release(&m);
 }
 
 /*
@@ -1368,18 +1306,18 @@ static void reconcile(struct zcrxd_bindings *t, bool reload)
 		next = TAILQ_NEXT(b, link);
 		if (b->origin != ZCRXD_ORIGIN_CONFIG || b->wanted)
 			continue;
-		binding_describe(b, desc, sizeof(desc));
+		zcrxd_binding_describe(b, desc, sizeof(desc));
 		r = zcrx_nl_unbind(t->nl, b->id);
 		if (r < 0) {
-			binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
-				    "%s is no longer declared, but cannot be unbound: %s",
-				    desc, kernel_error_text(t, r, text, sizeof(text)));
+			zcrxd_binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+					  "%s is no longer declared, but cannot be unbound: %s",
+					  desc, zcrxd_kernel_error_text(t, r, text, sizeof(text)));
 			continue;
 		}
-		binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, "request",
-			    "unbound %s: no longer declared in the configuration", desc);
+		zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, "request",
+				  "unbound %s: no longer declared in the configuration", desc);
 		b->end_reason = "request";
-		binding_remove(t, b);
+		zcrxd_binding_remove(t, b);
 	}
 }
 
@@ -1397,15 +1335,15 @@ static void binding_low_buffers(struct zcrxd_bindings *t, struct zcrxd_binding *
 	if (b->low_buffers_suppressed)
 		snprintf(more, sizeof(more), " (%u more since the last warning)",
 			 b->low_buffers_suppressed);
-	binding_log(b, LOG_WARNING, ZCRXD_LOG_EVENT_NONE, NULL,
-		    "%s: low on guest buffers: %" PRIu64 " in flight, low watermark "
-		    "%" PRIu64 "%s", binding_describe(b, desc, sizeof(desc)),
-		    info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
-		    info_value(b, ZCRX_A_BINDING_LOW_WATERMARK), more);
+	zcrxd_binding_log(b, LOG_WARNING, ZCRXD_LOG_EVENT_NONE, NULL,
+			  "%s: low on guest buffers: %" PRIu64 " in flight, low watermark "
+			  "%" PRIu64 "%s", zcrxd_binding_describe(b, desc, sizeof(desc)),
+			  zcrxd_info_value(b, ZCRX_A_BINDING_BUFFERS_IN_FLIGHT),
+			  zcrxd_info_value(b, ZCRX_A_BINDING_LOW_WATERMARK), more);
 	b->low_buffers_logged_ns = now;
 	b->low_buffers_suppressed = 0;
 	if (t->ops && t->ops->low_buffers) {
-		binding_refresh(b);	/* the event's buffers in flight */
+		zcrxd_binding_refresh(b);	/* the event's buffers in flight */
 		t->ops->low_buffers(b, t->userdata);
 	}
 }
@@ -1425,11 +1363,11 @@ static void handle_event(struct zcrxd_bindings *t, const struct zcrx_event *ev)
 	id = ev->binding.value[ZCRX_A_BINDING_ID];
 	b = zcrxd_bindings_find(t, id);
 	if (ev->cmd == ZCRX_CMD_BOUND_NTF && !b) {
-		b = binding_add(t, &ev->binding, ZCRXD_ORIGIN_KERNEL, NULL, NULL);
+		b = zcrxd_binding_add(t, &ev->binding, ZCRXD_ORIGIN_KERNEL, NULL, NULL);
 		if (b)
-			binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
-				    "%s made outside zcrxd",
-				    binding_describe(b, desc, sizeof(desc)));
+			zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+					  "%s made outside zcrxd",
+					  zcrxd_binding_describe(b, desc, sizeof(desc)));
 		return;		/* the reconciliation that follows may adopt it */
 	}
 	if (!b)
@@ -1455,7 +1393,7 @@ static void handle_event(struct zcrxd_bindings *t, const struct zcrx_event *ev)
 	default:
 		break;
 	}
-	binding_publish(b);
+	zcrxd_binding_publish(b);
 }
 
 static int on_events(sd_event_source *source, int fd, uint32_t revents, void *userdata)
@@ -1471,7 +1409,7 @@ static int on_events(sd_event_source *source, int fd, uint32_t revents, void *us
 			struct zcrxd_binding *b;
 
 			TAILQ_FOREACH(b, &t->bindings, link)
-				binding_publish(b);
+				zcrxd_binding_publish(b);
 		}
 	}
 	reconcile(t, false);
@@ -1509,7 +1447,7 @@ static int on_links(sd_event_source *source, int fd, uint32_t revents, void *use
 		zcrxd_log(LOG_WARNING, "cannot read link changes: %s", strerror(-r));
 	/* Renames show in the Nic and Macvtap properties. */
 	TAILQ_FOREACH(b, &t->bindings, link)
-		binding_publish(b);
+		zcrxd_binding_publish(b);
 	reconcile(t, false);
 	return 0;
 }
@@ -1717,7 +1655,7 @@ void zcrxd_bindings_apply_config(struct zcrxd_bindings *t, struct zcrx_config *c
 
 	/* ...unless this one declares it again (adopted in reconcile()). */
 	for (size_t i = 0; i < config->n_bindings; i++) {
-		w = wanted_new(&config->bindings[i], ZCRXD_ORIGIN_CONFIG, i);
+		w = zcrxd_wanted_new(&config->bindings[i], ZCRXD_ORIGIN_CONFIG, i);
 		if (!w) {
 			zcrxd_log(LOG_ERR, "out of memory: bindings[%zu] and later ignored", i);
 			break;
@@ -1731,29 +1669,29 @@ void zcrxd_bindings_apply_config(struct zcrxd_bindings *t, struct zcrx_config *c
 			zcrxd_log(LOG_INFO, "runtime binding %s queue %" PRIu32 " -> %s is now "
 				  "declared by bindings[%zu] of the configuration",
 				  rw->conf.nic, rw->conf.queue, rw->conf.macvtap, i);
-			wanted_drop(t, &t->runtime_wanted, rw);
+			zcrxd_wanted_drop(t, &t->runtime_wanted, rw);
 			dropped = true;
 		}
 	}
 	if (dropped)
-		state_save_logged(t);
+		zcrxd_bindings_save_state_logged(t);
 
 	/* New policy defaults apply to every binding of ours. */
 	TAILQ_FOREACH(b, &t->bindings, link)
 		if (b->origin != ZCRXD_ORIGIN_KERNEL && !b->wanted)
-			binding_update_params(b, false);
+			zcrxd_binding_update_params(b, false);
 		else if (b->origin == ZCRXD_ORIGIN_KERNEL)
-			binding_update_params(b, true);
+			zcrxd_binding_update_params(b, true);
 
 	if (!t->nl && t->links)
 		retry_family(t);
 	reconcile(t, reload);
 	TAILQ_FOREACH(b, &t->bindings, link) {
 		if (b->wanted)
-			binding_update_params(b, false);
+			zcrxd_binding_update_params(b, false);
 		binding_apply_low_watermark(t, b);
 		binding_apply_unbind_on_vhost_gone(t, b);
-		binding_publish(b);
+		zcrxd_binding_publish(b);
 	}
 }
 
@@ -1773,412 +1711,7 @@ void zcrxd_bindings_sample(struct zcrxd_bindings *t)
 	for (b = TAILQ_FIRST(&t->bindings); b; b = next) {
 		next = TAILQ_NEXT(b, link);
 		binding_sample(t, b, now);
-		binding_publish(b);
+		zcrxd_binding_publish(b);
 	}
 	reconcile(t, false);
-}
-
-/* ---- requests of the D-Bus methods ---- */
-
-/*
- * Why @b, on the devices @conf names, is not the binding @conf asks for;
- * NULL when it is (Bind is idempotent): made over D-Bus, by the same
- * owner, with the same options, saved or not as asked.
- */
-static const char *request_mismatch(const struct zcrxd_binding *b,
-				    const struct zcrx_config_binding *conf, bool persist)
-{
-	if (b->origin == ZCRXD_ORIGIN_CONFIG)
-		return "zcrxd.conf declares it";
-	if (b->origin == ZCRXD_ORIGIN_KERNEL)
-		return "zcrxd does not manage it";
-	switch (zcrx_config_binding_match(&b->overrides, conf)) {
-	case ZCRX_BINDING_MATCH_OWNER:
-		return b->overrides.owner[0] ? "another owner holds it" : "it has no owner";
-	case ZCRX_BINDING_MATCH_OPTIONS:
-		return "its options differ: change them with its Set method";
-	case ZCRX_BINDING_MATCH_SAME:
-		break;
-	}
-	if (persist != (b->wanted != NULL))
-		return persist ? "it is not saved across restarts" : "it is saved across restarts";
-	return NULL;
-}
-
-/* "origin runtime, owner \"vm1\"" or "origin config, no owner". */
-static const char *holder_describe(const struct zcrxd_binding *b, char *buf, size_t size)
-{
-	if (b->props.owner[0])
-		snprintf(buf, size, "origin %s, owner \"%s\"", b->props.origin, b->props.owner);
-	else
-		snprintf(buf, size, "origin %s, no owner", b->props.origin);
-	return buf;
-}
-
-/*
- * A Bind of @conf where zcrxd's table already has a binding of its queue
- * or its macvtap: 1 with *ret set when it is the very binding asked for,
- * a negative errno with @error naming the holder when it is another's,
- * 0 when neither is taken (the kernel still has the last word).
- */
-static int check_holder(struct zcrxd_bindings *t, int nic, int macvtap, int netnsid,
-			const struct zcrx_config_binding *conf, bool persist,
-			struct zcrxd_binding **ret, struct zcrxd_error *error)
-{
-	char holder[ZCRX_OWNER_SIZE + 64];
-	struct zcrxd_binding *b;
-	const char *mismatch;
-
-	b = find_tuple(t, nic, conf->queue, macvtap, netnsid);
-	mismatch = b ? request_mismatch(b, conf, persist) : NULL;
-	if (b && !mismatch) {
-		*ret = b;
-		return 1;
-	}
-	if (b)
-		return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
-				       "%s queue %" PRIu32 " -> %s is already bound as %s (%s): %s",
-				       conf->nic, conf->queue, conf->macvtap, b->path,
-				       holder_describe(b, holder, sizeof(holder)), mismatch);
-	TAILQ_FOREACH(b, &t->bindings, link) {
-		if (info_value(b, ZCRX_A_BINDING_IFINDEX) == (uint64_t)nic &&
-		    info_value(b, ZCRX_A_BINDING_QUEUE_ID) == conf->queue)
-			return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
-					       "queue-id: %s queue %" PRIu32 " is held by %s "
-					       "(macvtap %s, %s)", conf->nic, conf->queue,
-					       b->path, b->props.macvtap,
-					       holder_describe(b, holder, sizeof(holder)));
-		if (binding_has_macvtap(b, macvtap, netnsid))
-			return zcrxd_error_set(error, ZCRXD_ERROR_ALREADY_BOUND,
-					       "macvtap-ifindex: %s is held by %s (%s queue %" PRIu32
-					       ", %s)", conf->macvtap, b->path, b->props.nic,
-					       b->props.queue, holder_describe(b, holder, sizeof(holder)));
-	}
-	return 0;
-}
-
-static int check_family(const struct zcrxd_bindings *t, struct zcrxd_error *error)
-{
-	if (t->nl)
-		return 0;
-	return zcrxd_error_set(error, ZCRXD_ERROR_NOT_SUPPORTED, "%s", ZCRXD_FAMILY_MISSING_TEXT);
-}
-
-/* Bind what @req asks, its devices found. */
-static int bind_resolved(struct zcrxd_bindings *t, const struct zcrxd_bind_request *req,
-			 const char *who, int nic, const struct macvtap_place *m,
-			 struct zcrxd_binding **ret, struct zcrxd_error *error)
-{
-	struct zcrx_binding_info request = { 0 }, info;
-	struct zcrx_config_binding conf = { 0 };
-	struct zcrx_policy_params params;
-	struct zcrxd_wanted *w = NULL, *rw;
-	struct zcrxd_binding *b = NULL;
-	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64];
-	int macvtap = m->ifindex, r;
-	/* A namespace passed as an fd cannot be opened again from the state
-	 * file after a restart: such a binding stays the kernel's then. */
-	bool persist = req->persist && !req->has_netns_fd;
-	uint32_t id;
-
-	snprintf(conf.nic, sizeof(conf.nic), "%s", req->nic);
-	snprintf(conf.macvtap, sizeof(conf.macvtap), "%s", req->macvtap);
-	snprintf(conf.netns, sizeof(conf.netns), "%s", req->netns);
-	conf.queue = req->queue;
-	conf.has_fallback = req->has_fallback;
-	conf.fallback = req->fallback;
-	conf.has_low_watermark = req->has_low_watermark;
-	conf.low_watermark = req->low_watermark;
-	conf.has_unbind_on_vhost_gone = req->has_unbind_on_vhost_gone;
-	conf.unbind_on_vhost_gone = req->unbind_on_vhost_gone;
-	snprintf(conf.owner, sizeof(conf.owner), "%s", req->owner);
-	r = check_holder(t, nic, macvtap, m->netnsid, &conf, persist, &b, error);
-	if (r < 0)
-		return r;
-	if (r > 0) {
-		zcrxd_log(LOG_INFO, "%s: bound already as asked by %s",
-			  binding_describe(b, desc, sizeof(desc)), who);
-		*ret = b;
-		return 0;
-	}
-	zcrx_config_binding_policy(policy_defaults(t), &conf, &params);
-
-	zcrx_binding_set(&request, ZCRX_A_BINDING_IFINDEX, nic);
-	zcrx_binding_set(&request, ZCRX_A_BINDING_QUEUE_ID, req->queue);
-	zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_IFINDEX, macvtap);
-	if (m->netns_fd >= 0)
-		zcrx_binding_set(&request, ZCRX_A_BINDING_MACVTAP_NETNS_FD, m->netns_fd);
-	zcrx_binding_set(&request, ZCRX_A_BINDING_FALLBACK, params.default_fallback);
-	zcrx_binding_set(&request, ZCRX_A_BINDING_LOW_WATERMARK, params.low_watermark);
-	request_unbind_on_vhost_gone(&request, &conf);
-	r = zcrx_nl_bind(t->nl, &request, &id);
-	if (r < 0)
-		return set_kernel_error(t, r, error);
-
-	if (persist) {
-		/* Saved runtime bindings this one conflicts with (waiting for
-		 * their devices, or naming other devices now) are replaced
-		 * by it: the newer request wins. */
-		struct zcrxd_wanted *next;
-
-		TAILQ_FOREACH(rw, &t->runtime_wanted, link)
-			rw->dropping = zcrx_config_binding_conflict(&rw->conf, &conf) !=
-				       ZCRX_BINDING_CONFLICT_NONE;
-		r = state_save(t, NULL, &conf, NULL, NULL);
-		if (r < 0) {
-			int u = zcrx_nl_unbind(t->nl, id);
-
-			TAILQ_FOREACH(rw, &t->runtime_wanted, link)
-				rw->dropping = false;
-			if (u < 0)
-				zcrxd_log(LOG_ERR, "binding %" PRIu32 " could not be saved nor "
-					  "undone: %s", id, kernel_error_text(t, u, text, sizeof(text)));
-			return zcrxd_error_set(error, ZCRXD_ERROR_FAILED,
-					       "cannot save %s/%s: %s%s", t->state_dir,
-					       ZCRX_STATE_FILE, strerror(-r),
-					       u < 0 ? "" : " (binding undone)");
-		}
-		for (rw = TAILQ_FIRST(&t->runtime_wanted); rw; rw = next) {
-			next = TAILQ_NEXT(rw, link);
-			if (!rw->dropping)
-				continue;
-			zcrxd_log(LOG_INFO, "saved runtime binding %s queue %" PRIu32 " -> %s is "
-				  "replaced by %s queue %" PRIu32 " -> %s",
-				  rw->conf.nic, rw->conf.queue, rw->conf.macvtap,
-				  conf.nic, conf.queue, conf.macvtap);
-			wanted_drop(t, &t->runtime_wanted, rw);
-		}
-		w = wanted_new(&conf, ZCRXD_ORIGIN_RUNTIME, 0);
-		if (w) {
-			wanted_bound_to(w, nic, macvtap);
-			TAILQ_INSERT_TAIL(&t->runtime_wanted, w, link);
-		}
-	}
-
-	if (zcrx_nl_get(t->nl, id, &info) < 0) {
-		info = request;
-		zcrx_binding_set(&info, ZCRX_A_BINDING_ID, id);
-	}
-	/* The bound event may have come first: it is still unread. */
-	b = binding_add(t, &info, ZCRXD_ORIGIN_RUNTIME, w, &conf);
-	if (!b)
-		return zcrxd_error_set(error, ZCRXD_ERROR_FAILED,
-				       "out of memory: binding %" PRIu32 " made but not tracked", id);
-	binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_MADE, NULL,
-		    "bound %s for %s%s%s%s%s", binding_describe(b, desc, sizeof(desc)), who,
-		    persist ? ", saved" : req->persist ? ", not saved (netns passed as an fd)" :
-		    ", not saved", conf.owner[0] ? ", owner \"" : "",
-		    conf.owner, conf.owner[0] ? "\"" : "");
-	*ret = b;
-	return 0;
-}
-
-int zcrxd_bindings_bind(struct zcrxd_bindings *t, const struct zcrxd_bind_request *req,
-			const char *who, struct zcrxd_binding **ret, struct zcrxd_error *error)
-{
-	struct macvtap_place m;
-	int nic, r;
-
-	r = check_family(t, error);
-	if (r < 0)
-		return r;
-	nic = zcrx_links_ifindex(t->links, req->nic);
-	if (nic < 0)
-		return zcrxd_error_set(error, ZCRXD_ERROR_NO_SUCH_DEVICE,
-				       "nic: no network device named \"%s\"", req->nic);
-	r = resolve_macvtap(t, nic, req->macvtap, req->netns,
-			    req->has_netns_fd ? req->netns_fd : -1, &m, error);
-	if (r < 0)
-		return r;
-	r = bind_resolved(t, req, who, nic, &m, ret, error);
-	macvtap_place_release(&m);
-	return r;
-}
-
-int zcrxd_bindings_unbind(struct zcrxd_bindings *t, struct zcrxd_binding *b, const char *who,
-			  struct zcrxd_error *error)
-{
-	struct zcrxd_wanted *w = b->wanted;
-	bool saved = w && w->origin == ZCRXD_ORIGIN_RUNTIME;
-	char desc[DESCRIBE_MAX], wdesc[WANTED_DESC_MAX];
-	int r;
-
-	r = check_family(t, error);
-	if (r < 0)
-		return r;
-	/* Forget it in the state file first: a failure changes nothing. */
-	if (saved) {
-		r = state_save(t, w, NULL, NULL, NULL);
-		if (r < 0)
-			return zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "cannot save %s/%s: %s",
-					       t->state_dir, ZCRX_STATE_FILE, strerror(-r));
-	}
-	r = zcrx_nl_unbind(t->nl, b->id);
-	if (r < 0) {
-		r = set_kernel_error(t, r, error);
-		if (saved)
-			state_save_logged(t);
-		return r;
-	}
-	binding_describe(b, desc, sizeof(desc));
-	binding_log(b, LOG_INFO, ZCRXD_LOG_BINDING_ENDED, "request",
-		    "unbound %s for %s", desc, who);
-	if (w && w->origin == ZCRXD_ORIGIN_CONFIG) {
-		w->suppressed = true;
-		zcrxd_log(LOG_NOTICE, "%s is not bound again until the next reload",
-			  wanted_describe(t, w, wdesc, sizeof(wdesc)));
-	} else if (saved) {
-		wanted_drop(t, &t->runtime_wanted, w);
-	}
-	b->end_reason = "request";
-	binding_remove(t, b);
-	return 0;
-}
-
-int zcrxd_bindings_unbind_owner(struct zcrxd_bindings *t, const char *owner, const char *who,
-				uint32_t **ret_ids, size_t *ret_n, struct zcrxd_error *error)
-{
-	struct zcrxd_error first = { 0 };
-	struct zcrxd_binding *b;
-	uint32_t *owned, *ids;
-	size_t n_owned = 0, n = 0;
-	int r, failure = 0;
-
-	*ret_ids = NULL;
-	*ret_n = 0;
-	r = check_family(t, error);
-	if (r < 0)
-		return r;
-	/* Ids first: unbinding removes from the table being walked. */
-	owned = calloc(t->n_bindings ? t->n_bindings : 1, sizeof(*owned));
-	ids = calloc(t->n_bindings ? t->n_bindings : 1, sizeof(*ids));
-	if (!owned || !ids) {
-		free(owned);
-		free(ids);
-		return zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "out of memory");
-	}
-	TAILQ_FOREACH(b, &t->bindings, link)
-		if (!strcmp(b->props.owner, owner))
-			owned[n_owned++] = b->id;
-	for (size_t i = 0; i < n_owned; i++) {
-		b = zcrxd_bindings_find(t, owned[i]);
-		if (!b)
-			continue;	/* ended meanwhile */
-		r = zcrxd_bindings_unbind(t, b, who, error);
-		if (r < 0 && !failure) {
-			failure = r;
-			first = *error;
-		}
-		if (r == 0)
-			ids[n++] = owned[i];
-	}
-	free(owned);
-	if (failure)
-		zcrxd_error_set(error, first.kind, "%zu of the %zu bindings of owner \"%s\" "
-				"unbound; the first refusal: %s", n, n_owned, owner, first.message);
-	*ret_ids = ids;
-	*ret_n = n;
-	return failure;
-}
-
-int zcrxd_bindings_set(struct zcrxd_bindings *t, struct zcrxd_binding *b,
-		       const struct zcrxd_set_request *req, const char *who,
-		       struct zcrxd_error *error)
-{
-	struct zcrx_binding_info changes = { 0 };
-	struct zcrx_config_binding overrides = b->overrides;
-	struct zcrx_policy_params params;
-	struct zcrxd_wanted *w = b->wanted;
-	bool saved = w && w->origin == ZCRXD_ORIGIN_RUNTIME;
-	enum zcrx_fallback old = info_value(b, ZCRX_A_BINDING_FALLBACK), want = old;
-	char desc[DESCRIBE_MAX], lw[32] = "", vhost_gone_text[32] = "";
-	const char *old_name = zcrx_fallback_to_string(old);
-	int r;
-
-	r = check_family(t, error);
-	if (r < 0)
-		return r;
-	if (req->has_fallback) {
-		overrides.has_fallback = true;
-		overrides.fallback = req->fallback;
-	}
-	if (req->has_low_watermark) {
-		overrides.has_low_watermark = true;
-		overrides.low_watermark = req->low_watermark;
-	}
-	if (req->has_unbind_on_vhost_gone) {
-		overrides.has_unbind_on_vhost_gone = true;
-		overrides.unbind_on_vhost_gone = req->unbind_on_vhost_gone;
-	}
-	if (b->origin == ZCRXD_ORIGIN_KERNEL) {
-		/* Not ours: the request goes to the kernel as it is. */
-		if (req->has_fallback)
-			want = req->fallback;
-	} else if (req->has_fallback) {
-		/* The binding's normal mode; under starvation the starved
-		 * mode stays until the policy sees recovery. */
-		zcrx_config_binding_policy(policy_defaults(t), &overrides, &params);
-		want = params.default_fallback;
-		if (params.default_fallback != params.starved_fallback &&
-		    b->level == ZCRX_POLICY_LEVEL_STARVED)
-			want = params.starved_fallback;
-	}
-	if (want != old)
-		zcrx_binding_set(&changes, ZCRX_A_BINDING_FALLBACK, want);
-	if (req->has_low_watermark &&
-	    req->low_watermark != info_value(b, ZCRX_A_BINDING_LOW_WATERMARK))
-		zcrx_binding_set(&changes, ZCRX_A_BINDING_LOW_WATERMARK, req->low_watermark);
-	if (req->has_unbind_on_vhost_gone &&
-	    req->unbind_on_vhost_gone != (info_value(b, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE) != 0))
-		zcrx_binding_set(&changes, ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
-				 req->unbind_on_vhost_gone);
-
-	if (saved) {
-		struct zcrx_config_binding conf = w->conf;
-
-		conf_take_settings(&conf, &overrides);
-		r = state_save(t, NULL, NULL, w, &conf);
-		if (r < 0)
-			return zcrxd_error_set(error, ZCRXD_ERROR_FAILED, "cannot save %s/%s: %s",
-					       t->state_dir, ZCRX_STATE_FILE, strerror(-r));
-	}
-	if (changes.present) {
-		r = zcrx_nl_set(t->nl, b->id, &changes);
-		if (r < 0) {
-			r = set_kernel_error(t, r, error);
-			if (saved)
-				state_save_logged(t);
-			return r;
-		}
-		for (int a = 1; a <= ZCRX_A_BINDING_MAX; a++)
-			if (zcrx_binding_has(&changes, a))
-				zcrx_binding_set(&b->info, a, changes.value[a]);
-	}
-	if (b->origin != ZCRXD_ORIGIN_KERNEL) {
-		b->overrides = overrides;
-		if (w)
-			conf_take_settings(&w->conf, &overrides);
-		binding_update_params(b, false);
-	}
-	binding_describe(b, desc, sizeof(desc));
-	if (req->has_low_watermark)
-		snprintf(lw, sizeof(lw), " low-watermark %" PRIu32, req->low_watermark);
-	if (req->has_unbind_on_vhost_gone)
-		snprintf(vhost_gone_text, sizeof(vhost_gone_text), " unbind-on-vhost-gone %d",
-			 req->unbind_on_vhost_gone);
-	binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
-		    "%s: set%s%s%s%s for %s", desc, req->has_fallback ? " fallback " : "",
-		    req->has_fallback ? zcrx_fallback_to_string(req->fallback) : "", lw,
-		    vhost_gone_text, who);
-	binding_refresh(b);
-	if (want != old) {
-		binding_log(b, LOG_NOTICE, ZCRXD_LOG_EVENT_NONE, NULL,
-			    "%s: fallback %s -> %s (request)", desc, old_name,
-			    zcrx_fallback_to_string(want));
-		if (t->ops && t->ops->fallback_changed)
-			t->ops->fallback_changed(b, old_name, zcrx_fallback_to_string(want),
-						 "request", t->userdata);
-	}
-	binding_publish(b);
-	return 0;
 }
