@@ -5,6 +5,7 @@
  *
  *   bindings.c       the table's life cycle: new, start, free; link changes
  *   requests.c       the requests of the D-Bus methods: bind, unbind, set
+ *   reconcile.c      binding what is wanted and missing, adopting what matches
  */
 #ifndef ZCRXD_BINDINGS_INTERNAL_H
 #define ZCRXD_BINDINGS_INTERNAL_H
@@ -71,8 +72,11 @@ const char *zcrxd_binding_describe(const struct zcrxd_binding *b, char *buf, siz
 void zcrxd_binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
 		       const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+const char *zcrxd_wanted_source(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				char *buf, size_t size);
 const char *zcrxd_wanted_describe(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
 				  char *buf, size_t size);
+uint64_t zcrxd_bindings_now_ns(const struct zcrxd_bindings *t);
 const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindings *t);
 void zcrxd_request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
 					const struct zcrx_config_binding *conf);
@@ -88,18 +92,29 @@ void zcrxd_binding_remove(struct zcrxd_bindings *t, struct zcrxd_binding *b);
 bool zcrxd_binding_has_macvtap(const struct zcrxd_binding *b, int macvtap_ifindex, int netnsid);
 struct zcrxd_binding *zcrxd_bindings_find_tuple(struct zcrxd_bindings *t, int nic_ifindex,
 						uint32_t queue, int macvtap_ifindex, int netnsid);
+struct zcrxd_binding *zcrxd_binding_of_wanted(struct zcrxd_bindings *t,
+					      const struct zcrxd_wanted *w);
 struct zcrxd_wanted *zcrxd_wanted_new(const struct zcrx_config_binding *conf,
 				      enum zcrxd_origin origin, size_t config_index);
 void zcrxd_wanted_drop(struct zcrxd_bindings *t, struct wanted_list *list, struct zcrxd_wanted *w);
+void zcrxd_wanted_problem(struct zcrxd_bindings *t, struct zcrxd_wanted *w, int priority,
+			  const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 int zcrxd_bindings_save_state(struct zcrxd_bindings *t, const struct zcrxd_wanted *skip,
 			      const struct zcrx_config_binding *extra,
 			      const struct zcrxd_wanted *replace_for,
 			      const struct zcrx_config_binding *replacement);
 void zcrxd_bindings_save_state_logged(struct zcrxd_bindings *t);
+void zcrxd_binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_binding *b);
+void zcrxd_binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b);
+void zcrxd_wanted_retire(struct zcrxd_bindings *t, struct zcrxd_wanted *w);
 void zcrxd_wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex);
+
+/* reconcile.c */
 void zcrxd_macvtap_place_release(struct zcrxd_macvtap_place *m);
 int zcrxd_resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *macvtap,
 			  const char *netns, int netns_fd, struct zcrxd_macvtap_place *ret,
 			  struct zcrxd_error *error);
+void zcrxd_bindings_reconcile(struct zcrxd_bindings *t, bool reload);
 
 #endif
