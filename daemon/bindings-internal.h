@@ -6,6 +6,7 @@
  *   bindings.c       the table's life cycle: new, start, free; link changes
  *   requests.c       the requests of the D-Bus methods: bind, unbind, set
  *   reconcile.c      binding what is wanted and missing, adopting what matches
+ *   kernel-sync.c    the kernel's view: the family, its events, dumps
  */
 #ifndef ZCRXD_BINDINGS_INTERNAL_H
 #define ZCRXD_BINDINGS_INTERNAL_H
@@ -81,6 +82,7 @@ const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindin
 void zcrxd_request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
 					const struct zcrx_config_binding *conf);
 uint64_t zcrxd_info_value(const struct zcrxd_binding *b, int attr);
+int zcrxd_binding_netnsid(const struct zcrxd_binding *b);
 void zcrxd_binding_refresh(struct zcrxd_binding *b);
 void zcrxd_binding_publish(struct zcrxd_binding *b);
 void zcrxd_binding_update_params(struct zcrxd_binding *b, bool was_kernel);
@@ -109,6 +111,11 @@ void zcrxd_binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_bi
 void zcrxd_binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b);
 void zcrxd_wanted_retire(struct zcrxd_bindings *t, struct zcrxd_wanted *w);
 void zcrxd_wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex);
+
+/* kernel-sync.c */
+int zcrxd_bindings_sync_from_dump(struct zcrxd_bindings *t);
+int zcrxd_bindings_start_family(struct zcrxd_bindings *t, const char **ret_step);
+void zcrxd_bindings_retry_family(struct zcrxd_bindings *t);
 
 /* reconcile.c */
 void zcrxd_macvtap_place_release(struct zcrxd_macvtap_place *m);
