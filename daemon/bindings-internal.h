@@ -7,6 +7,7 @@
  *   requests.c       the requests of the D-Bus methods: bind, unbind, set
  *   reconcile.c      binding what is wanted and missing, adopting what matches
  *   kernel-sync.c    the kernel's view: the family, its events, dumps
+ *   sampling.c       each sampling period: rates, policy, the kernel's settings
  */
 #ifndef ZCRXD_BINDINGS_INTERNAL_H
 #define ZCRXD_BINDINGS_INTERNAL_H
@@ -79,6 +80,7 @@ const char *zcrxd_wanted_describe(const struct zcrxd_bindings *t, const struct z
 				  char *buf, size_t size);
 uint64_t zcrxd_bindings_now_ns(const struct zcrxd_bindings *t);
 const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindings *t);
+bool zcrxd_wants_unbind_on_vhost_gone(const struct zcrx_config_binding *conf);
 void zcrxd_request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
 					const struct zcrx_config_binding *conf);
 uint64_t zcrxd_info_value(const struct zcrxd_binding *b, int attr);
@@ -107,8 +109,6 @@ int zcrxd_bindings_save_state(struct zcrxd_bindings *t, const struct zcrxd_wante
 			      const struct zcrxd_wanted *replace_for,
 			      const struct zcrx_config_binding *replacement);
 void zcrxd_bindings_save_state_logged(struct zcrxd_bindings *t);
-void zcrxd_binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_binding *b);
-void zcrxd_binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b);
 void zcrxd_wanted_retire(struct zcrxd_bindings *t, struct zcrxd_wanted *w);
 void zcrxd_wanted_bound_to(struct zcrxd_wanted *w, int nic_ifindex, int macvtap_ifindex);
 
@@ -123,5 +123,9 @@ int zcrxd_resolve_macvtap(const struct zcrxd_bindings *t, int nic, const char *m
 			  const char *netns, int netns_fd, struct zcrxd_macvtap_place *ret,
 			  struct zcrxd_error *error);
 void zcrxd_bindings_reconcile(struct zcrxd_bindings *t, bool reload);
+
+/* sampling.c */
+void zcrxd_binding_apply_low_watermark(struct zcrxd_bindings *t, struct zcrxd_binding *b);
+void zcrxd_binding_apply_unbind_on_vhost_gone(struct zcrxd_bindings *t, struct zcrxd_binding *b);
 
 #endif
