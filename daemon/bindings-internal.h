@@ -8,6 +8,7 @@
  *   reconcile.c      binding what is wanted and missing, adopting what matches
  *   kernel-sync.c    the kernel's view: the family, its events, dumps
  *   sampling.c       each sampling period: rates, policy, the kernel's settings
+ *   wanted.c         what is wanted: zcrxd.conf's bindings, the state file's
  */
 #ifndef ZCRXD_BINDINGS_INTERNAL_H
 #define ZCRXD_BINDINGS_INTERNAL_H
@@ -74,15 +75,8 @@ const char *zcrxd_binding_describe(const struct zcrxd_binding *b, char *buf, siz
 void zcrxd_binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
 		       const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-const char *zcrxd_wanted_source(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
-				char *buf, size_t size);
-const char *zcrxd_wanted_describe(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
-				  char *buf, size_t size);
 uint64_t zcrxd_bindings_now_ns(const struct zcrxd_bindings *t);
 const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindings *t);
-bool zcrxd_wants_unbind_on_vhost_gone(const struct zcrx_config_binding *conf);
-void zcrxd_request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
-					const struct zcrx_config_binding *conf);
 uint64_t zcrxd_info_value(const struct zcrxd_binding *b, int attr);
 int zcrxd_binding_netnsid(const struct zcrxd_binding *b);
 void zcrxd_binding_refresh(struct zcrxd_binding *b);
@@ -98,6 +92,16 @@ struct zcrxd_binding *zcrxd_bindings_find_tuple(struct zcrxd_bindings *t, int ni
 						uint32_t queue, int macvtap_ifindex, int netnsid);
 struct zcrxd_binding *zcrxd_binding_of_wanted(struct zcrxd_bindings *t,
 					      const struct zcrxd_wanted *w);
+
+/* wanted.c */
+const char *zcrxd_wanted_source(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				char *buf, size_t size);
+const char *zcrxd_wanted_describe(const struct zcrxd_bindings *t, const struct zcrxd_wanted *w,
+				  char *buf, size_t size);
+bool zcrxd_wants_unbind_on_vhost_gone(const struct zcrx_config_binding *conf);
+void zcrxd_request_unbind_on_vhost_gone(struct zcrx_binding_info *request,
+					const struct zcrx_config_binding *conf);
+void zcrxd_wanted_free(struct zcrxd_wanted *w);
 struct zcrxd_wanted *zcrxd_wanted_new(const struct zcrx_config_binding *conf,
 				      enum zcrxd_origin origin, size_t config_index);
 void zcrxd_wanted_drop(struct zcrxd_bindings *t, struct wanted_list *list, struct zcrxd_wanted *w);
