@@ -4,11 +4,12 @@
  * table's interface to the rest of zcrxd, this header is not.
  *
  *   bindings.c       the table's life cycle: new, start, free; link changes
- *   requests.c       the requests of the D-Bus methods: bind, unbind, set
- *   reconcile.c      binding what is wanted and missing, adopting what matches
- *   kernel-sync.c    the kernel's view: the family, its events, dumps
- *   sampling.c       each sampling period: rates, policy, the kernel's settings
+ *   binding-table.c  the bindings it holds: add, find, remove, properties
  *   wanted.c         what is wanted: zcrxd.conf's bindings, the state file's
+ *   kernel-sync.c    the kernel's view: the family, its events, dumps
+ *   reconcile.c      binding what is wanted and missing, adopting what matches
+ *   sampling.c       each sampling period: rates, policy, the kernel's settings
+ *   requests.c       the requests of the D-Bus methods: bind, unbind, set
  */
 #ifndef ZCRXD_BINDINGS_INTERNAL_H
 #define ZCRXD_BINDINGS_INTERNAL_H
@@ -71,12 +72,14 @@ struct zcrxd_macvtap_place {
 
 /* bindings.c */
 const char *zcrxd_kernel_error_text(const struct zcrxd_bindings *t, int r, char *buf, size_t size);
+uint64_t zcrxd_bindings_now_ns(const struct zcrxd_bindings *t);
+const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindings *t);
+
+/* binding-table.c */
 const char *zcrxd_binding_describe(const struct zcrxd_binding *b, char *buf, size_t size);
 void zcrxd_binding_log(const struct zcrxd_binding *b, int priority, enum zcrxd_log_event event,
 		       const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-uint64_t zcrxd_bindings_now_ns(const struct zcrxd_bindings *t);
-const struct zcrx_policy_params *zcrxd_policy_defaults(const struct zcrxd_bindings *t);
 uint64_t zcrxd_info_value(const struct zcrxd_binding *b, int attr);
 int zcrxd_binding_netnsid(const struct zcrxd_binding *b);
 void zcrxd_binding_refresh(struct zcrxd_binding *b);
