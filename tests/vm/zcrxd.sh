@@ -237,9 +237,13 @@ check "PropertiesChanged names PolicyDefaultFallback" poll grep -q '"PolicyDefau
 zcrxctl --address "$A" monitor </dev/null > /tmp/zcrxctl-monitor 2>&1 &
 monitor_pid=$!
 sleep 1
-# In the background, and long enough that the starved state lasts while
-# the checks poll for it, on the slow debug kernel too.
-ip netns exec peer tapframe send "$peer" "$mac0" 200 8000 7 &
+# In the background, batch after batch until the checks below saw the
+# starved state: under load the policy may take a while to engage, and it
+# recovers as soon as the frames stop.
+rm -f /tmp/sender-stop
+while [ ! -e /tmp/sender-stop ]; do
+	ip netns exec peer tapframe send "$peer" "$mac0" 200 2000 7 || break
+done &
 sender_pid=$!
 check "RxCopyPackets counted" poll sh -c "[ \"\$(busctl --address='$A' get-property org.zcrx.zcrx1 /org/zcrx/zcrx1/binding/$id1 org.zcrx.zcrx1.Binding RxCopyPackets)\" != 't 0' ]"
 # zcrxctl stats while the frames flow: the counters it shows moved.
@@ -256,6 +260,7 @@ check "FallbackChanged starved" poll sh -c "grep -A4 'member=FallbackChanged' /t
 check "transition logged" poll grep -q "fallback copy -> drop (starved" /tmp/zcrxd.log
 check "zcrxctl monitor shows the policy transition" \
 	poll grep -q "reason starved" /tmp/zcrxctl-monitor
+touch /tmp/sender-stop
 wait "$sender_pid"
 check "policy recovers to copy" poll sh -c "zcrx-nl get $id1 | grep -q 'fallback=copy'"
 check "FallbackChanged recovered" poll sh -c "grep -A4 'member=FallbackChanged' /tmp/signals | grep -q '\"recovered\"'"
