@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * zcrxd's binding table (daemon/bindings.c) against a simulated kernel:
+ * zcrxd's binding table (daemon/bindings.h) against a simulated kernel:
  * the zcrx family and the link cache are replaced at link time
  * (-Wl,--wrap=zcrx_nl_*,zcrx_links_*, as ethtool's tests stub the
  * kernel), so what the table decides after a replayed sequence of dumps,

@@ -20,21 +20,7 @@ for m in mvt0 mvt1 mvt2; do
 	ip link add link "$nic" name $m type macvtap mode bridge && ip link set $m up
 done
 
-mkdir -p /etc /var/lib/dbus
-printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n" > /etc/passwd
-printf "root:x:0:\nnogroup:x:65534:\n" > /etc/group
-echo 0123456789abcdef0123456789abcdef > /etc/machine-id
-cat > /tmp/bus.conf <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>system</type><listen>unix:path=/run/bus.socket</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/><allow user="*"/></policy>
-</busconfig>
-CONF
-dbus-daemon --config-file=/tmp/bus.conf --nofork --print-address=1 > /tmp/bus.addr 2>/tmp/bus.log </dev/null &
-n=0; while [ ! -s /tmp/bus.addr ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
-[ -s /tmp/bus.addr ] || bail_out "no bus: $(cat /tmp/bus.log)"
-A=$(head -n1 /tmp/bus.addr)
+system_bus_start
 
 mkdir -p /etc/zcrx /var/lib/zcrx
 echo '{ }' > /etc/zcrx/zcrxd.conf

@@ -29,21 +29,8 @@ ip -n pod link add vpa type veth peer name vpb &&
 	ip -n pod link add link vpa name mvtv type macvtap mode bridge ||
 	bail_out "cannot make the pod's own macvtap"
 
-mkdir -p /etc /var/lib/dbus /etc/zcrx /var/lib/zcrx
-printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n" > /etc/passwd
-printf "root:x:0:\nnogroup:x:65534:\n" > /etc/group
-echo 0123456789abcdef0123456789abcdef > /etc/machine-id
-cat > /tmp/bus.conf <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>system</type><listen>unix:path=/run/bus.socket</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/><allow user="*"/></policy>
-</busconfig>
-EOF
-dbus-daemon --config-file=/tmp/bus.conf --nofork --print-address=1 > /tmp/bus.addr 2>/tmp/bus.log </dev/null &
-n=0; while [ ! -s /tmp/bus.addr ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
-[ -s /tmp/bus.addr ] || bail_out "no bus: $(cat /tmp/bus.log)"
-A=$(head -n1 /tmp/bus.addr)
+system_bus_start
+mkdir -p /etc/zcrx /var/lib/zcrx
 dbus-monitor --address "$A" "type='signal',path_namespace='/org/zcrx/zcrx1'" </dev/null > /tmp/signals 2>&1 &
 echo '{ "bindings": [] }' > /etc/zcrx/zcrxd.conf
 
