@@ -26,13 +26,13 @@ guest_runs=24 device_rounds=16
 if dmesg | grep -q KernelAddressSanitizer; then
 	guest_runs=10 device_rounds=6
 fi
-# Open bug: on the debug kernel guest A's backend swaps, memory tables
-# and releases in a child under the storms go wrong (runs that see no
-# frame for 5 s, plain ones after them too: 3 and 7 of 10 runs in two
-# boots); there they run only in the soak (make vm-soak KERNEL_DEBUG=1).
-disrupt=1
-if dmesg | grep -q KernelAddressSanitizer && [ -z "${races_soak:-}" ]; then
-	disrupt=
+# On the debug kernel, under the storms, guest A's first frame after its
+# start can take longer than vguest's default 5 s (seen: 3 and 7 of 10
+# runs in two boots; with 60 s all 10 arrived intact and in order): a
+# stall, not a loss, that the normal kernel never shows.
+a_timeout=
+if dmesg | grep -q KernelAddressSanitizer; then
+	a_timeout=60000
 fi
 if [ -n "${races_soak:-}" ]; then
 	guest_runs=$((guest_runs * 4)) device_rounds=$((device_rounds * 4))
@@ -68,11 +68,11 @@ guest_a() {
 	while [ "$run" -lt "$guest_runs" ]; do
 		case $((run % 4)) in
 		0) set -- ;;
-		1) set -- ${disrupt:+--disrupt backend --disrupt-after 50} ;;
-		2) set -- ${disrupt:+--disrupt mem-table --disrupt-after 50} ;;
-		3) set -- ${disrupt:+--release-in-child} ;;
+		1) set -- --disrupt backend --disrupt-after 50 ;;
+		2) set -- --disrupt mem-table --disrupt-after 50 ;;
+		3) set -- --release-in-child ;;
 		esac
-		out=$(guest_rx 1000 200 "$((100 + run))" "$@") &&
+		out=$(guest_rx 1000 200 "$((100 + run))" ${a_timeout:+--timeout-ms $a_timeout} "$@") &&
 			contains "pinned after teardown: 0 kB" "$out" > /dev/null ||
 			fail guest-a "run $run ($*): $out"
 		run=$((run + 1))
@@ -105,7 +105,7 @@ guest_b() {
 	while [ "$run" -lt "$guest_runs" ]; do
 		case $((run % 2)) in
 		0) set -- ;;
-		1) set -- ${disrupt:+--disrupt backend --disrupt-after 50} ;;
+		1) set -- --disrupt backend --disrupt-after 50 ;;
 		esac
 		out=$(lossy_run "$tap1" "$mac1" "$((200 + run))" "$@") ||
 			fail guest-b "run $run ($*): $out"
@@ -224,7 +224,7 @@ loop_clean() {
 	[ -s "$dir/$1.count" ] || return 1
 	[ ! -e "$dir/$1.fail" ] || { head -c 3000 "$dir/$1.fail"; return 1; }
 }
-check "guest A, $guest_runs runs of 200 frames${disrupt:+ (backend swapped, memory table set, vhost released in a child)}: every frame intact, every head back, VmPin 0" \
+check "guest A, $guest_runs runs of 200 frames (backend swapped, memory table set, vhost released in a child): every frame intact, every head back, VmPin 0" \
 	loop_clean guest-a
 check "guest B, $guest_runs runs under the storms: what arrived intact and in order, every head back, VmPin 0" \
 	loop_clean guest-b
