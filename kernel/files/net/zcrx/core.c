@@ -1008,7 +1008,9 @@ EXPORT_SYMBOL_GPL(zcrx_rx_len_ok);
  * owner as not filled.
  *
  * Context: the receive path (softirq); does not sleep.
- * Return: 0, or -ENOMEM (the caller drops @skb).
+ * Return: 0, or the error of skb_orphan_frags_rx(): -ENOMEM, or -EINVAL
+ * for a shared skb (the caller drops @skb; the buffer comes back with its
+ * last reference).
  */
 int zcrx_rx_orphan(struct sk_buff *skb, bool foreign)
 {
