@@ -165,6 +165,7 @@ struct options {
 	uint32_t disrupt_after;
 	bool iommu;			/* VIRTIO_F_ACCESS_PLATFORM with an IOTLB */
 	bool release_in_child;		/* the last vhost fd reference goes in a child */
+	bool idle_queue;		/* a second tap queue, open and detached */
 	uint32_t discard_after;		/* discard the buffers' pages after this many frames */
 	bool rewritten;			/* the host rewrites one byte of each frame: */
 	size_t rewritten_off;		/* at this frame offset */
@@ -192,6 +193,7 @@ struct guest {
 	struct options opt;
 	int vhost_fd;
 	int tap_fd;
+	int idle_queue_fd;		/* --idle-queue */
 	uint8_t *mem;			/* the guest's memory */
 	size_t mem_size;
 	size_t bufs_offset;		/* offset of RX buffer 0 in mem */
@@ -312,6 +314,9 @@ static void usage(FILE *f)
 		"                   memory table; needs --allow-loss: frames the NIC\n"
 		"                   was writing into the old pages are lost, at most\n"
 		"                   --bufs of them, the rest must arrive\n"
+		"  --idle-queue     open a second queue on the tap and detach it, as\n"
+		"                   QEMU leaves a multiqueue macvtap whose guest uses\n"
+		"                   one queue pair (frames all come to ours)\n"
 		"  --release-in-child  after the frames, let a forked child hold the\n"
 		"                   last reference to /dev/vhost-net and exit: vhost\n"
 		"                   must still return every RX buffer into our memory\n"
@@ -369,7 +374,7 @@ enum {
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
 	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
 	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_REWRITTEN,
-	OPT_RELEASE_IN_CHILD, OPT_DISCARD_AFTER, OPT_HOSTILE, OPT_HOSTILE_AFTER,
+	OPT_RELEASE_IN_CHILD, OPT_IDLE_QUEUE, OPT_DISCARD_AFTER, OPT_HOSTILE, OPT_HOSTILE_AFTER,
 	OPT_HELP,
 };
 
@@ -395,6 +400,7 @@ static const struct option rx_options[] = {
 	{ "spot-check", no_argument, NULL, OPT_SPOT_CHECK },
 	{ "rewritten", required_argument, NULL, OPT_REWRITTEN },
 	{ "release-in-child", no_argument, NULL, OPT_RELEASE_IN_CHILD },
+	{ "idle-queue", no_argument, NULL, OPT_IDLE_QUEUE },
 	{ "discard-after", required_argument, NULL, OPT_DISCARD_AFTER },
 	{ "hostile", required_argument, NULL, OPT_HOSTILE },
 	{ "hostile-after", required_argument, NULL, OPT_HOSTILE_AFTER },
@@ -603,6 +609,9 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 			break;
 		case OPT_RELEASE_IN_CHILD:
 			o->release_in_child = true;
+			break;
+		case OPT_IDLE_QUEUE:
+			o->idle_queue = true;
 			break;
 		case OPT_REWRITTEN:
 			r = parse_rewritten(g, optarg);
@@ -918,6 +927,24 @@ static int setup_vhost(struct guest *g)
 }
 
 /*
+ * --idle-queue: a second queue, detached so that the tap sends it nothing;
+ * the macvtap is multiqueue all the same.
+ */
+static int open_idle_queue(struct guest *g)
+{
+	const char *path = g->opt.tap_path;
+	struct ifreq ifr = { .ifr_flags = IFF_DETACH_QUEUE };
+
+	g->idle_queue_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (g->idle_queue_fd < 0)
+		return fail(g, -errno, "%s: second queue: %s", path, strerror(errno));
+	if (ioctl(g->idle_queue_fd, TUNSETQUEUE, &ifr) < 0)
+		return fail(g, -errno, "%s: TUNSETQUEUE IFF_DETACH_QUEUE: %s", path,
+			    strerror(errno));
+	return 0;
+}
+
+/*
  * The tap writes the virtio-net header; it must be the 12 bytes vhost
  * expects (macvtap starts at 10), and without guest offloads negotiated
  * QEMU clears the tap's offloads so GSO frames are segmented first.
@@ -939,7 +966,7 @@ static int open_tap(struct guest *g)
 		return fail(g, -errno, "%s: TUNSETVNETHDRSZ: %s", path, strerror(errno));
 	if (ioctl(g->tap_fd, TUNSETOFFLOAD, 0ul) < 0)
 		return fail(g, -errno, "%s: TUNSETOFFLOAD: %s", path, strerror(errno));
-	return 0;
+	return g->opt.idle_queue ? open_idle_queue(g) : 0;
 }
 
 static int set_backend(struct guest *g, struct virtqueue *vq, int fd)
@@ -2044,7 +2071,7 @@ static int report_pinned(struct guest *g)
 static void guest_init(struct guest *g)
 {
 	memset(g, 0, sizeof(*g));
-	g->vhost_fd = g->tap_fd = -1;
+	g->vhost_fd = g->tap_fd = g->idle_queue_fd = -1;
 	for (int q = 0; q < NUM_QUEUES; q++)
 		g->vq[q].kick_fd = g->vq[q].call_fd = g->vq[q].err_fd = -1;
 }
@@ -2054,6 +2081,7 @@ static void guest_release(struct guest *g)
 {
 	close_fd(&g->vhost_fd);
 	close_fd(&g->tap_fd);
+	close_fd(&g->idle_queue_fd);
 	for (int q = 0; q < NUM_QUEUES; q++) {
 		close_fd(&g->vq[q].kick_fd);
 		close_fd(&g->vq[q].call_fd);

@@ -162,22 +162,22 @@ check "all 200 by the NIC's copy path" \
 
 # A multiqueue macvtap: frames in posted buffers would go to the queue
 # that posted them, copied ones to the queue of their hash (one flow
-# split over two readers), so tap refuses posts while a second queue is
-# open and the guest takes the copy path.  Copied frames of NIC queue 1
-# go to the macvtap's queue 1 % 2: the guest's, opened second.
-exec 7<> "$tap" || bail_out "cannot open a second queue on mvt0"
+# split over two readers), so tap refuses posts while it has a second
+# queue, even a detached one (QEMU detaches the queues a guest does not
+# use, and may attach them again at any time): the guest takes the copy
+# path.  Detached, the second queue gets no frames.
 zc_before=$(field "$id" rx_zerocopy)
 copied_before=$(field "$id" rx_copied_bytes)
-check "a second macvtap queue open: 200 frames intact" guest_rx 1000 200 24
+check "a second macvtap queue, detached: 200 frames intact" \
+	guest_rx 1000 200 24 --idle-queue
 check "none in place: tap refused vhost's posts" \
 	test "$(field "$id" rx_zerocopy)" -eq "$zc_before"
 check "all 200000 bytes copied on the tap/vhost path" \
 	test "$(($(field "$id" rx_copied_bytes) - copied_before))" -eq 200000
 check "nothing posted or pinned" field_is pinned_bytes 0
-exec 7<&-
 zc_before=$(field "$id" rx_zerocopy)
 guest_send=guest_send_paced
-check "the second queue closed: 200 frames intact" guest_rx 1000 200 25
+check "one queue again: 200 frames intact" guest_rx 1000 200 25
 guest_send=
 check "all 200 in place again" \
 	test "$(($(field "$id" rx_zerocopy) - zc_before))" -eq 200
