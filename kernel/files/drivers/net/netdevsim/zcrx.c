@@ -12,6 +12,7 @@
 #include <linux/highmem.h>
 #include <linux/ptr_ring.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <net/zcrx.h>
 
@@ -289,8 +290,9 @@ static u32 nsim_zcrx_reported_len(struct nsim_rq *rq,
  * @buf: the buffer, taken off the ring, with room for @skb
  * @skb: the frame from the peer, Ethernet header included; not consumed
  *
- * The device writes the frame into @buf; the new skb holds the Ethernet
- * header in its head and carries the rest as a fragment of @buf's page.
+ * The device writes the frame into @buf (a CPU copy, timed in the
+ * device's zcrx_dma_ns); the new skb holds the Ethernet header in its
+ * head and carries the rest as a fragment of @buf's page.
  * The head is copied from the frame as sent (host memory), never read
  * back from the guest's page, and the length the device reports is
  * bounded before use.
@@ -305,16 +307,21 @@ static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
 					   struct zcrx_buf *buf,
 					   const struct sk_buff *skb)
 {
+	struct netdevsim *ns = netdev_priv(rq->napi.dev);
 	unsigned int len = skb->len, hlen;
 	struct sk_buff *nskb;
+	u64 start;
 	void *va;
 
+	/* The copy is the NIC's DMA: its time is reported apart. */
+	start = local_clock();
 	va = kmap_local_page(buf->page) + buf->offset;
 	if (skb_copy_bits(skb, 0, va, len)) {
 		kunmap_local(va);
 		return NULL;
 	}
 	kunmap_local(va);
+	atomic64_add(local_clock() - start, &ns->zcrx_dma_ns);
 	len = nsim_zcrx_reported_len(rq, buf, len);
 	if (!zcrx_rx_len_ok(buf, len))
 		return ERR_PTR(-EMSGSIZE);
