@@ -160,6 +160,7 @@ struct options {
 	bool allow_loss;		/* frames may be missing, in order otherwise */
 	unsigned int quiet_ms;		/* with allow_loss: this long without a frame ends it */
 	bool spot_check;		/* benchmarks: a few payload bytes, no poisoning */
+	bool pktgen;			/* frames from the kernel's pktgen, not tapframe */
 	bool timing;			/* report time and CPU use, for benchmarks */
 	enum disruption disrupt;	/* mid-stream, once, after disrupt_after frames */
 	uint32_t disrupt_after;
@@ -206,12 +207,14 @@ struct guest {
 	uint32_t continuations;		/* entries left of a skipped multi-buffer frame */
 	uint32_t frames;		/* test frames verified */
 	uint32_t next_seq;		/* sequence number expected next */
+	uint32_t first_seq;		/* --pktgen: the first one it sent */
 	uint32_t lost;			/* sequence numbers that never arrived */
 	uint32_t lost_at_discard;	/* of them, before --discard-after */
 	uint16_t *held;			/* buffers kept back while stalled */
 	unsigned int nheld;
 	int64_t stall_end;		/* 0: not stalled (yet), -1: stall over */
 	int64_t first_us, last_us;	/* when the first and last frames came */
+	int64_t batch_us;		/* when the used entries in hand were seen */
 	uint32_t skipped;		/* frames of other EtherTypes */
 	uint64_t used_entries;
 	uint64_t empty;			/* buffers given back unused (len 0) */
@@ -322,6 +325,9 @@ static void usage(FILE *f)
 		"                   must still return every RX buffer into our memory\n"
 		"  --rewritten OFF=VAL  the host rewrites the byte at frame offset OFF\n"
 		"                   to VAL (tc pedit): it must arrive rewritten\n"
+		"  --pktgen         the frames come from the kernel's packet generator\n"
+		"                   (IPv4/UDP with its header): check length and\n"
+		"                   sequence only; implies --spot-check\n"
 		"  --spot-check     for benchmarks: check the header, length, sequence and\n"
 		"                   16 payload bytes (first, middle, last) of each frame,\n"
 		"                   and do not poison buffers, so the guest is not the\n"
@@ -373,7 +379,7 @@ enum {
 	OPT_TAP = 1, OPT_BUFS, OPT_BUF_SIZE, OPT_RING_SIZE, OPT_COUNT, OPT_LEN,
 	OPT_SEED, OPT_TIMEOUT, OPT_STALL_AFTER, OPT_STALL_MS, OPT_READY,
 	OPT_LOG_DIRTY, OPT_ALLOW_LOSS, OPT_TIMING, OPT_DISRUPT,
-	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_REWRITTEN,
+	OPT_DISRUPT_AFTER, OPT_IOMMU, OPT_QUIET, OPT_SPOT_CHECK, OPT_PKTGEN, OPT_REWRITTEN,
 	OPT_RELEASE_IN_CHILD, OPT_IDLE_QUEUE, OPT_DISCARD_AFTER, OPT_HOSTILE, OPT_HOSTILE_AFTER,
 	OPT_HELP,
 };
@@ -398,6 +404,7 @@ static const struct option rx_options[] = {
 	{ "iommu", no_argument, NULL, OPT_IOMMU },
 	{ "quiet-ms", required_argument, NULL, OPT_QUIET },
 	{ "spot-check", no_argument, NULL, OPT_SPOT_CHECK },
+	{ "pktgen", no_argument, NULL, OPT_PKTGEN },
 	{ "rewritten", required_argument, NULL, OPT_REWRITTEN },
 	{ "release-in-child", no_argument, NULL, OPT_RELEASE_IN_CHILD },
 	{ "idle-queue", no_argument, NULL, OPT_IDLE_QUEUE },
@@ -606,6 +613,9 @@ static int parse_rx_args(struct guest *g, int argc, char **argv)
 			break;
 		case OPT_SPOT_CHECK:
 			o->spot_check = true;
+			break;
+		case OPT_PKTGEN:
+			o->pktgen = o->spot_check = true;
 			break;
 		case OPT_RELEASE_IN_CHILD:
 			o->release_in_child = true;
@@ -1172,6 +1182,40 @@ static int verify_test_frame(struct guest *g, const uint8_t *frame, size_t len,
 	return 0;
 }
 
+/* pktgen's header after IPv4 and UDP: magic, then a sequence number. */
+#define PKTGEN_MAGIC 0xbe9be955
+#define PKTGEN_HDR_OFF (ETH_HLEN + 20 + 8)
+
+/*
+ * --pktgen: a frame of the kernel's packet generator, in order (lost
+ * frames leave gaps), of the length asked for.  Returns 0 and its
+ * sequence number, 1 if it is not pktgen's, or a mismatch.
+ */
+static int verify_pktgen_frame(struct guest *g, const uint8_t *frame,
+			       size_t len, uint32_t *ret_seq)
+{
+	uint32_t magic, seq;
+
+	if (len < PKTGEN_HDR_OFF + 2 * sizeof(uint32_t))
+		return 1;
+	memcpy(&magic, frame + PKTGEN_HDR_OFF, sizeof(magic));
+	if (ntohl(magic) != PKTGEN_MAGIC)
+		return 1;
+	memcpy(&seq, frame + PKTGEN_HDR_OFF + sizeof(magic), sizeof(seq));
+	seq = ntohl(seq);
+	if (g->frames && seq < g->next_seq)
+		return mismatch(g, "pktgen frame %u arrived after %u", seq,
+				g->next_seq - 1);
+	if (len != g->opt.frame_len)
+		return mismatch(g, "pktgen frame %u is %zu bytes, want %zu", seq,
+				len, g->opt.frame_len);
+	/* Its first sequence number is its own (1): no loss before it. */
+	if (!g->frames)
+		g->next_seq = g->first_seq = seq;
+	*ret_seq = seq;
+	return 0;
+}
+
 /*
  * --discard-after: the RX buffers' pages go, as when a balloon or
  * virtio-mem takes guest memory; new zero pages appear at the same
@@ -1315,7 +1359,16 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 		num_buffers = le16toh(hdr.num_buffers);
 	frame = buf + VNET_HDR_LEN;
 	frame_len = len - VNET_HDR_LEN;
-	test_off = test_frame_offset(frame, frame_len);
+	if (g->opt.pktgen) {
+		r = num_buffers == 1 ? verify_pktgen_frame(g, frame, frame_len, &seq) :
+				       mismatch(g, "a pktgen frame spans %u buffers", num_buffers);
+		if (r < 0)
+			return r;
+		/* Not pktgen's: skip, a frame of another kind. */
+		test_off = r ? -1 : 0;
+	} else {
+		test_off = test_frame_offset(frame, frame_len);
+	}
 
 	/* Not ours (neighbour discovery and the like): skip, as tapframe. */
 	if (test_off < 0) {
@@ -1332,12 +1385,14 @@ static int process_used_entry(struct guest *g, uint32_t id, uint32_t len)
 			g->continuations = num_buffers - 1;
 		return 0;
 	}
-	r = verify_test_frame(g, frame, frame_len, test_off, num_buffers, &seq);
-	if (r < 0)
-		return r;
+	if (!g->opt.pktgen) {
+		r = verify_test_frame(g, frame, frame_len, test_off, num_buffers, &seq);
+		if (r < 0)
+			return r;
+	}
 	g->lost += seq - g->next_seq;
 	g->next_seq = seq + 1;
-	g->last_us = now_us();
+	g->last_us = g->batch_us;
 	if (!g->frames)
 		g->first_us = g->last_us;
 	g->frames++;
@@ -1355,7 +1410,7 @@ static bool received_all(const struct guest *g)
 	if (g->opt.hostile && !frames_readable(g))
 		return g->used_bytes >= (uint64_t)g->opt.count *
 					(g->opt.frame_len + VNET_HDR_LEN);
-	return g->opt.allow_loss ? g->next_seq >= g->opt.count :
+	return g->opt.allow_loss ? g->next_seq - g->first_seq >= g->opt.count :
 				   g->frames >= g->opt.count;
 }
 
@@ -1414,6 +1469,13 @@ static int drain_used_ring(struct guest *g)
 
 	if (g->stall_end > 0 && now_ms() >= g->stall_end)
 		end_stall(g);
+	/*
+	 * One clock read a batch, not a frame: the frames' times are when
+	 * their batch was seen (a syscall a frame made the guest the slowest
+	 * stage of the native benchmark, where syscalls are trapped).
+	 */
+	if (pending)
+		g->batch_us = now_us();
 	while (rx->last_used_idx != used_idx && !received_all(g) &&
 	       !misdeed_due(g)) {
 		const struct vring_used_elem *elem =
@@ -1665,7 +1727,7 @@ static int receive_frames(struct guest *g)
 		}
 		/* --quiet-ms: the sender is done, its last frames were lost. */
 		if (r == -ETIMEDOUT && g->opt.quiet_ms && g->frames) {
-			g->lost += g->opt.count - g->next_seq;
+			g->lost += g->opt.count - (g->next_seq - g->first_seq);
 			return 0;
 		}
 		if (r == -ETIMEDOUT)
@@ -2028,30 +2090,54 @@ static long long thread_cpu_ticks(pid_t tid, char *comm, size_t comm_size)
 	return utime + stime;
 }
 
+/* Nanoseconds thread TID of ours has run (schedstat); -1 if unknown. */
+static long long thread_cpu_ns(pid_t tid)
+{
+	unsigned long long ns;
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	return n == 1 ? (long long)ns : -1;
+}
+
 /*
  * --timing: first-to-last-frame time, and the CPU time of vhost's worker
- * (our thread named vhost-PID) and of the guest itself, in clock ticks.
+ * (our thread named vhost-PID) and of the guest itself, in clock ticks
+ * and, where the kernel has schedstats, in nanoseconds (a tick is 10 ms:
+ * too coarse for short runs of a fast kernel).
  */
 static void report_timing(struct guest *g)
 {
-	long long vhost = -1, guest;
+	long long vhost = -1, guest, vhost_ns = -1, guest_ns;
 	char comm[64], want[32];
 	struct dirent *d;
 	DIR *dir;
 
 	guest = thread_cpu_ticks(getpid(), comm, sizeof(comm));
+	guest_ns = thread_cpu_ns(getpid());
 	snprintf(want, sizeof(want), "vhost-%d", getpid());
 	dir = opendir("/proc/self/task");
 	while (dir && (d = readdir(dir))) {
 		long long t = thread_cpu_ticks(atoi(d->d_name), comm, sizeof(comm));
 
-		if (t >= 0 && !strcmp(comm, want))
+		if (t >= 0 && !strcmp(comm, want)) {
 			vhost = t;
+			vhost_ns = thread_cpu_ns(atoi(d->d_name));
+		}
 	}
 	if (dir)
 		closedir(dir);
 	printf("timing: first-to-last-us %" PRId64 " vhost-ticks %lld guest-ticks %lld hz %ld\n",
 	       g->last_us - g->first_us, vhost, guest, sysconf(_SC_CLK_TCK));
+	if (guest_ns >= 0)
+		printf("timing-ns: vhost-ns %lld guest-ns %lld\n", vhost_ns, guest_ns);
 }
 
 /*
