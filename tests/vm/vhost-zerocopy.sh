@@ -104,14 +104,19 @@ check "every frame either in place or by fallback copy, none dropped" \
 	test "$(($(field "$id" rx_zerocopy) + $(field "$id" rx_copy)))" -eq 600
 check "fallback engaged, then cleared when the guest refilled" \
 	eventually engaged_then_cleared
-zc_before=$(field "$id" rx_zerocopy)
-# Paced: a new guest's buffers are posted by the vhost worker after its
-# kick, so an unpaced sender could beat them to the NIC (seen in CI).
-guest_send=guest_send_paced
-check "then back to zero-copy: 200 more frames intact" guest_rx 1000 200 11
-guest_send=
-check "all 200 in place" \
-	test "$(($(field "$id" rx_zerocopy) - zc_before))" -eq 200
+# paced_in_place SEED WHAT: 200 frames of 1000 bytes arrive intact, all
+# in place.  Paced: a new guest's buffers are posted by the vhost worker
+# after its kick, so an unpaced sender could beat them to the NIC (seen
+# in CI).
+paced_in_place() {
+	zc_before=$(field "$id" rx_zerocopy)
+	guest_send=guest_send_paced
+	check "$2: 200 frames intact" guest_rx 1000 200 "$1"
+	guest_send=
+	check "$2: all 200 in place" \
+		test "$(($(field "$id" rx_zerocopy) - zc_before))" -eq 200
+}
+paced_in_place 11 "then back to zero-copy"
 
 check "fallback drop" zcrx-nl set "$id" fallback drop
 dropped_before=$(field "$id" rx_dropped)
@@ -181,12 +186,7 @@ check "none in place: tap refused vhost's posts" \
 check "all 200000 bytes copied on the tap/vhost path" \
 	test "$(($(field "$id" rx_copied_bytes) - copied_before))" -eq 200000
 check "nothing posted or pinned" field_is pinned_bytes 0
-zc_before=$(field "$id" rx_zerocopy)
-guest_send=guest_send_paced
-check "one queue again: 200 frames intact" guest_rx 1000 200 25
-guest_send=
-check "all 200 in place again" \
-	test "$(($(field "$id" rx_zerocopy) - zc_before))" -eq 200
+paced_in_place 25 "one queue again"
 
 # Teardown with buffers posted and frames in flight: SIGKILL the guest.
 zc_before=$(field "$id" rx_zerocopy)
