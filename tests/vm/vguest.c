@@ -2063,16 +2063,24 @@ static int check_dirty_log(struct guest *g, unsigned int *marked,
 	return 0;
 }
 
+/* /proc/self/task/TID/NAME, for reading; NULL with errno set. */
+static FILE *open_task_file(pid_t tid, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, name);
+	return fopen(path, "re");
+}
+
 /* utime + stime of thread TID of ours, in clock ticks; -1 if unknown. */
 static long long thread_cpu_ticks(pid_t tid, char *comm, size_t comm_size)
 {
 	unsigned long long utime, stime;
-	char path[64], buf[512], *p;
+	char buf[512], *p;
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "re");
+	f = open_task_file(tid, "stat");
 	if (!f)
 		return -1;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -2094,12 +2102,10 @@ static long long thread_cpu_ticks(pid_t tid, char *comm, size_t comm_size)
 static long long thread_cpu_ns(pid_t tid)
 {
 	unsigned long long ns;
-	char path[64];
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
-	f = fopen(path, "re");
+	f = open_task_file(tid, "schedstat");
 	if (!f)
 		return -1;
 	n = fscanf(f, "%llu", &ns);
