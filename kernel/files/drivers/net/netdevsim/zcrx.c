@@ -291,7 +291,7 @@ static u32 nsim_zcrx_reported_len(struct nsim_rq *rq,
  * @skb: the frame from the peer, Ethernet header included; not consumed
  *
  * The device writes the frame into @buf (a CPU copy, timed in the
- * device's zcrx_dma_ns); the new skb holds the Ethernet header in its
+ * queue's zcrx_dma_ns); the new skb holds the Ethernet header in its
  * head and carries the rest as a fragment of @buf's page.
  * The head is copied from the frame as sent (host memory), never read
  * back from the guest's page, and the length the device reports is
@@ -307,7 +307,6 @@ static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
 					   struct zcrx_buf *buf,
 					   const struct sk_buff *skb)
 {
-	struct netdevsim *ns = netdev_priv(rq->napi.dev);
 	unsigned int len = skb->len, hlen;
 	struct sk_buff *nskb;
 	u64 start;
@@ -321,7 +320,7 @@ static struct sk_buff *nsim_zcrx_build_skb(struct nsim_rq *rq,
 		return NULL;
 	}
 	kunmap_local(va);
-	atomic64_add(local_clock() - start, &ns->zcrx_dma_ns);
+	WRITE_ONCE(rq->zcrx_dma_ns, rq->zcrx_dma_ns + local_clock() - start);
 	len = nsim_zcrx_reported_len(rq, buf, len);
 	if (!zcrx_rx_len_ok(buf, len))
 		return ERR_PTR(-EMSGSIZE);
