@@ -57,11 +57,16 @@ pktgen dst_mac "$mac"
 pktgen queue_map_min "$queue"
 pktgen queue_map_max "$queue"
 
-# task_ns COMM: nanoseconds run so far by the tasks named COMM (schedstat).
-task_ns() {
+# sender_softirq_ns: nanoseconds run so far by pktgen's threads (one a
+# namespace) and by ksoftirqd (schedstat), in one pass over /proc.
+sender_softirq_ns() {
 	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/comm" 2> /dev/null)" = "$1" ] && cut -d' ' -f1 "$d/schedstat"
-	done | awk '{ n += $1 } END { printf "%.0f\n", n }'
+		comm=$(cat "$d/comm" 2> /dev/null)
+		case "$comm" in
+		kpktgend_0|ksoftirqd/0) echo "$comm $(cut -d' ' -f1 "$d/schedstat")" ;;
+		esac
+	done | awk '$1 == "kpktgend_0" { p += $2 } $1 == "ksoftirqd/0" { k += $2 }
+		END { printf "%.0f %.0f\n", p, k }'
 }
 
 # dma_ns: nanoseconds netdevsim spent writing frames into posted buffers
@@ -112,7 +117,8 @@ bench() {
 	[ "$mode" != bound ] || wait_posted768 || { bench_end; return 1; }
 	set -- $(cpu_ticks)
 	busy0=$1 soft0=$2
-	pktgen_ns0=$(task_ns kpktgend_0) ksoftirqd_ns0=$(task_ns ksoftirqd/0)
+	set -- $(sender_softirq_ns)
+	pktgen_ns0=$1 ksoftirqd_ns0=$2
 	dma_ns0=$(dma_ns)
 	host_sample "$tag-begin"
 	ip netns exec peer sh -c 'echo start > /proc/net/pktgen/pgctrl' ||
@@ -122,8 +128,8 @@ bench() {
 	host_sample "$tag-end"
 	set -- $(cpu_ticks)
 	busy=$(($1 - busy0)) soft=$(($2 - soft0))
-	pktgen_ns=$(($(task_ns kpktgend_0) - pktgen_ns0))
-	ksoftirqd_ns=$(($(task_ns ksoftirqd/0) - ksoftirqd_ns0))
+	set -- $(sender_softirq_ns)
+	pktgen_ns=$(($1 - pktgen_ns0)) ksoftirqd_ns=$(($2 - ksoftirqd_ns0))
 	nic_dma_ns=$(($(dma_ns) - dma_ns0))
 	sent=$(ip netns exec peer sed -n 's/.*OK: [0-9]*(.*) usec, \([0-9]*\) (.*/\1/p' \
 		"/proc/net/pktgen/$peer")
