@@ -83,6 +83,22 @@ nsim_peer_netns() {
 	ip -n peer link set "$peer" up
 }
 
+# nsim_dma_ns: nanoseconds netdevsim1 spent in its "DMA" so far, all ports
+# (a CPU copy in its receive softirq; a NIC's costs no CPU).
+nsim_dma_ns() {
+	cat /sys/kernel/debug/netdevsim/netdevsim1/ports/*/zcrx_dma_ns |
+		awk '{ n += $1 } END { printf "%.0f\n", n }'
+}
+
+# nsim_own_buffers 0|1: netdevsim1 hands up the sender's skb on the copy
+# path (0), or copies each such frame into an skb of its own, as a NIC's
+# DMA does into its buffers (1).
+nsim_own_buffers() {
+	for knob in /sys/kernel/debug/netdevsim/netdevsim1/ports/*/zcrx_own_buffers; do
+		echo "$1" > "$knob" || return 1
+	done
+}
+
 # wait_for_file PATH TENTHS: poll for a file, up to TENTHS tenths of a second.
 wait_for_file() {
 	n=0
