@@ -184,6 +184,7 @@ struct virtqueue {
 	uint64_t used_gpa;		/* where vhost logs used-ring writes */
 	uint16_t avail_idx;		/* our copy of avail->idx, ahead while unpublished */
 	uint16_t last_used_idx;		/* next used entry to consume */
+	uint64_t kicks;			/* writes to kick_fd after a publish */
 	int kick_fd;
 	int call_fd;
 	int err_fd;
@@ -1100,6 +1101,7 @@ static int publish_and_notify(struct guest *g, struct virtqueue *vq)
 		return 0;
 	if (write(vq->kick_fd, &one, sizeof(one)) != sizeof(one))
 		return sys_fail(g, "kick eventfd");
+	vq->kicks++;
 	return 0;
 }
 
@@ -2249,9 +2251,9 @@ static int run_rx(struct guest *g)
 			goto fail;
 		}
 	}
-	printf("received %u frames of %zu bytes intact; lost %u; used-ring entries %" PRIu64 "; empty %" PRIu64 "; buffers recycled %" PRIu64 "\n",
+	printf("received %u frames of %zu bytes intact; lost %u; used-ring entries %" PRIu64 "; empty %" PRIu64 "; buffers recycled %" PRIu64 "; rx kicks %" PRIu64 "\n",
 	       g->frames, g->opt.frame_len, g->lost, g->used_entries, g->empty,
-	       g->recycled);
+	       g->recycled, g->vq[RX_QUEUE].kicks);
 	if (g->opt.timing)
 		report_timing(g);
 	if (g->opt.release_in_child) {
