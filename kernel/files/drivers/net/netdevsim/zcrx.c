@@ -469,6 +469,18 @@ static struct sk_buff *nsim_zcrx_rcv_own(struct nsim_rq *rq,
 	return nskb;
 }
 
+/*
+ * A frame the device copies must carry its final checksum, as one off the
+ * wire does: the peer may hand over a partial one (netdevsim offers
+ * checksum offload), which a copy into a fresh skb would lose.
+ */
+static int nsim_zcrx_wire_csum(struct sk_buff *skb)
+{
+	if (skb->ip_summed != CHECKSUM_PARTIAL || skb_is_gso(skb))
+		return 0;
+	return skb_checksum_help(skb);
+}
+
 /**
  * nsim_zcrx_rcv() - receive a frame on a queue that may be bound
  * @rq: the RX queue
@@ -476,23 +488,30 @@ static struct sk_buff *nsim_zcrx_rcv_own(struct nsim_rq *rq,
  * @skb: the frame from the peer, after eth_type_trans()
  *
  * Context: NAPI.
- * Return: the skb to pass up (@skb itself, or one whose data sits in a
- * posted buffer), or NULL when the frame was dropped.
+ * Return: the skb to pass up (@skb itself, one whose data sits in a
+ * posted buffer, or with zcrx_own_buffers a copy in netdevsim's own), or
+ * NULL when the frame was dropped.
  */
 struct sk_buff *nsim_zcrx_rcv(struct nsim_rq *rq, unsigned int queue,
 			      struct sk_buff *skb)
 {
 	struct netdevsim *ns = netdev_priv(rq->napi.dev);
+	bool own = READ_ONCE(ns->zcrx_own_buffers);
 	struct sk_buff *up = skb;
 	struct nsim_zcrx_rq *zc;
 
 	rcu_read_lock();
 	zc = rcu_dereference(rq->zcrx);
+	if ((zc || own) && nsim_zcrx_wire_csum(skb)) {
+		rcu_read_unlock();
+		kfree_skb(skb);
+		return NULL;
+	}
 	if (zc)
 		up = nsim_zcrx_rcv_bound(rq, queue, zc, skb);
 	rcu_read_unlock();
 	/* The copy path: the peer's skb, unless the device has its own. */
-	if (up == skb && READ_ONCE(ns->zcrx_own_buffers))
+	if (up == skb && own)
 		up = nsim_zcrx_rcv_own(rq, queue, skb);
 	return up;
 }
