@@ -186,6 +186,7 @@ struct zcrxd_binding {
 	struct zcrx_config_binding overrides;	/* its policy overrides */
 	struct zcrx_policy_params params;	/* config defaults + overrides */
 	struct zcrx_policy policy;		/* run unless origin is KERNEL */
+	struct zcrx_copybreak copybreak;	/* its cost readings ("auto") */
 	enum zcrx_policy_level level;
 	struct zcrx_rate_window posted, filled, returned, starved;
 	struct zcrx_rate_window rx_zerocopy, rx_copy, rx_dropped;

@@ -25,6 +25,7 @@ void zcrx_policy_params_default(struct zcrx_policy_params *ret)
 		.min_dwell_ns = ZCRX_POLICY_DEFAULT_MIN_DWELL_NS,
 		.window_ns = ZCRX_POLICY_DEFAULT_WINDOW_NS,
 	};
+	zcrx_copybreak_params_default(&ret->copybreak);
 }
 
 /**
@@ -60,7 +61,7 @@ int zcrx_policy_params_validate(const struct zcrx_policy_params *params,
 		field = "window-ms";
 		problem = "must be above 0";
 	} else {
-		return 0;
+		return zcrx_copybreak_params_validate(&params->copybreak, ret_field, ret_problem);
 	}
 	*ret_field = field;
 	*ret_problem = problem;

@@ -64,6 +64,7 @@
 
 #include <linux/zcrx.h>
 
+#include "copybreak.h"
 #include "rate.h"
 
 #define ZCRX_NSEC_PER_MSEC 1000000ULL
@@ -79,6 +80,8 @@ struct zcrx_policy_params {
 	 * readings, so sample at least every window_ns / 63 or the span
 	 * shrinks to the newest 64 readings. */
 	uint64_t window_ns;
+	/* The copybreak: the kernel's, a fixed one, or set from measured costs. */
+	struct zcrx_copybreak_params copybreak;
 };
 
 /* Defaults: copy normally, drop under sustained starvation. */

@@ -2,7 +2,8 @@
 /*
  * zcrxd's binding table: the sampling period, and the kernel's settings.
  * Each period the dump's counters feed every binding's rates and, unless
- * it is a "kernel" binding, its fallback policy, whose decisions are made
+ * it is a "kernel" binding, its fallback policy and its copybreak (fixed,
+ * or set from the measured costs of both paths), whose decisions are made
  * with the family's `set`; so are the low watermark and the
  * unbind-on-vhost-gone that a binding's parameters ask for.
  */
@@ -115,6 +116,78 @@ static void binding_apply_decision(struct zcrxd_bindings *t, struct zcrxd_bindin
 		t->ops->fallback_changed(b, old, new, reason, t->userdata);
 }
 
+static void cost_counters(const struct zcrxd_binding *b, struct zcrx_cost_counters *c)
+{
+	*c = (struct zcrx_cost_counters){
+		.copy_packets = zcrxd_info_value(b, ZCRX_A_BINDING_COST_COPY_PACKETS),
+		.copy_ns = zcrxd_info_value(b, ZCRX_A_BINDING_COST_COPY_NS),
+		.copy_bytes = zcrxd_info_value(b, ZCRX_A_BINDING_COST_COPY_BYTES),
+		.memcpy_ns = zcrxd_info_value(b, ZCRX_A_BINDING_COST_MEMCPY_NS),
+		.memcpy_bytes = zcrxd_info_value(b, ZCRX_A_BINDING_COST_MEMCPY_BYTES),
+		.zerocopy_packets = zcrxd_info_value(b, ZCRX_A_BINDING_COST_ZEROCOPY_PACKETS),
+		.zerocopy_ns = zcrxd_info_value(b, ZCRX_A_BINDING_COST_ZEROCOPY_NS),
+		.buffers = zcrxd_info_value(b, ZCRX_A_BINDING_COST_BUFFERS),
+		.buffer_ns = zcrxd_info_value(b, ZCRX_A_BINDING_COST_BUFFER_NS),
+	};
+}
+
+/*
+ * Make the kernel's copybreak and copybreak probe what @b's parameters
+ * say: a fixed copybreak without a probe, or (auto) the probe and the
+ * copybreak estimated from the cost counters of this reading.
+ */
+static void binding_apply_copybreak(struct zcrxd_bindings *t, struct zcrxd_binding *b,
+				    uint64_t now)
+{
+	const struct zcrx_copybreak_params *p = &b->params.copybreak;
+	uint32_t have = zcrxd_info_value(b, ZCRX_A_BINDING_COPYBREAK);
+	uint32_t have_probe = zcrxd_info_value(b, ZCRX_A_BINDING_COPYBREAK_PROBE);
+	char desc[DESCRIBE_MAX], text[ZCRX_NL_ERROR_TEXT_MAX + 64], why[128] = "configured";
+	struct zcrx_binding_info changes = { 0 };
+	struct zcrx_copybreak_estimate est;
+	struct zcrx_cost_counters c;
+	uint32_t want = have, want_probe = 0;
+	int r;
+
+	/* A kernel without the probe measures no costs either. */
+	if (p->mode == ZCRX_COPYBREAK_KERNEL ||
+	    !zcrx_binding_has(&b->info, ZCRX_A_BINDING_COPYBREAK_PROBE))
+		return;
+	if (p->mode == ZCRX_COPYBREAK_FIXED) {
+		want = p->fixed;
+	} else {
+		want_probe = p->probe;
+		cost_counters(b, &c);
+		zcrx_copybreak_sample(&b->copybreak, p, now, &c, &est);
+		if (est.known && zcrx_copybreak_should_move(p, have, est.target)) {
+			want = est.target;
+			snprintf(why, sizeof(why),
+				 "in place %.0f ns a frame, copied %.0f ns + %.3f ns a byte",
+				 est.zerocopy_ns, est.copy_fixed_ns, est.copy_ns_per_byte);
+		}
+	}
+	if (want != have)
+		zcrx_binding_set(&changes, ZCRX_A_BINDING_COPYBREAK, want);
+	if (want_probe != have_probe)
+		zcrx_binding_set(&changes, ZCRX_A_BINDING_COPYBREAK_PROBE, want_probe);
+	if (!changes.present)
+		return;
+	r = zcrx_nl_set(t->nl, b->id, &changes);
+	if (r < 0) {
+		zcrxd_binding_log(b, LOG_ERR, ZCRXD_LOG_EVENT_NONE, NULL,
+				  "%s: cannot set copybreak %" PRIu32 ", probe %" PRIu32 ": %s",
+				  zcrxd_binding_describe(b, desc, sizeof(desc)), want, want_probe,
+				  zcrxd_kernel_error_text(t, r, text, sizeof(text)));
+		return;
+	}
+	zcrx_binding_set(&b->info, ZCRX_A_BINDING_COPYBREAK, want);
+	zcrx_binding_set(&b->info, ZCRX_A_BINDING_COPYBREAK_PROBE, want_probe);
+	if (want != have)
+		zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
+				  "%s: copybreak %" PRIu32 " -> %" PRIu32 " (%s)",
+				  zcrxd_binding_describe(b, desc, sizeof(desc)), have, want, why);
+}
+
 /* One sampling period of one binding; b->info holds the fresh dump. */
 static void binding_sample(struct zcrxd_bindings *t, struct zcrxd_binding *b, uint64_t now)
 {
@@ -132,6 +205,7 @@ static void binding_sample(struct zcrxd_bindings *t, struct zcrxd_binding *b, ui
 	zcrx_rate_add(&b->rx_dropped, now, c.rx_dropped_packets);
 	if (b->origin == ZCRXD_ORIGIN_KERNEL)
 		return;
+	binding_apply_copybreak(t, b, now);
 	r = zcrx_policy_sample(&b->policy, now, &c, &d);
 	if (r < 0)
 		return;		/* no fallback in the reply: nothing to decide on */

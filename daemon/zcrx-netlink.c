@@ -111,6 +111,16 @@ static const struct binding_attr binding_attrs[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_MACVTAP_NETNS_FD] = { .name = "macvtap-netns-fd" },
 	/* An s32 on the wire; ids are never negative once assigned. */
 	[ZCRX_A_BINDING_MACVTAP_NETNSID] = { .name = "macvtap-netnsid" },
+	[ZCRX_A_BINDING_COPYBREAK_PROBE] = { .name = "copybreak-probe" },
+	[ZCRX_A_BINDING_COST_COPY_PACKETS] = { .name = "cost-copy-packets", .is_uint = true },
+	[ZCRX_A_BINDING_COST_COPY_NS] = { .name = "cost-copy-ns", .is_uint = true },
+	[ZCRX_A_BINDING_COST_COPY_BYTES] = { .name = "cost-copy-bytes", .is_uint = true },
+	[ZCRX_A_BINDING_COST_MEMCPY_NS] = { .name = "cost-memcpy-ns", .is_uint = true },
+	[ZCRX_A_BINDING_COST_MEMCPY_BYTES] = { .name = "cost-memcpy-bytes", .is_uint = true },
+	[ZCRX_A_BINDING_COST_ZEROCOPY_PACKETS] = { .name = "cost-zerocopy-packets", .is_uint = true },
+	[ZCRX_A_BINDING_COST_ZEROCOPY_NS] = { .name = "cost-zerocopy-ns", .is_uint = true },
+	[ZCRX_A_BINDING_COST_BUFFERS] = { .name = "cost-buffers", .is_uint = true },
+	[ZCRX_A_BINDING_COST_BUFFER_NS] = { .name = "cost-buffer-ns", .is_uint = true },
 };
 
 /**
@@ -784,7 +794,8 @@ static int binding_reply_cb(const struct nlmsghdr *nlh, void *data)
  * zcrx_nl_bind() - bind a NIC queue to a macvtap device
  * @nl: a request context
  * @request: the ifindex, queue-id, macvtap-ifindex, fallback,
- *	low-watermark, copybreak and unbind-on-vhost-gone it has are sent; the kernel refuses a request
+ *	low-watermark, copybreak, copybreak-probe and unbind-on-vhost-gone it
+ *	has are sent; the kernel refuses a request
  *	without one of the first three, and defaults the others
  * @id: set to the new binding's id
  *
@@ -798,6 +809,7 @@ int zcrx_nl_bind(struct zcrx_nl *nl, const struct zcrx_binding_info *request, ui
 		ZCRX_A_BINDING_MACVTAP_IFINDEX, ZCRX_A_BINDING_FALLBACK,
 		ZCRX_A_BINDING_LOW_WATERMARK, ZCRX_A_BINDING_COPYBREAK,
 		ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE, ZCRX_A_BINDING_MACVTAP_NETNS_FD,
+		ZCRX_A_BINDING_COPYBREAK_PROBE,
 	};
 	struct nlmsghdr *nlh = zcrx_request_start(nl, ZCRX_CMD_BIND, NLM_F_ACK);
 	struct zcrx_binding_info reply = { 0 };
@@ -823,18 +835,19 @@ int zcrx_nl_unbind(struct zcrx_nl *nl, uint32_t id)
 }
 
 /**
- * zcrx_nl_set() - change a binding's fallback and low watermark
+ * zcrx_nl_set() - change a binding's settings
  * @nl: a request context
  * @id: the binding
- * @changes: the fallback, low-watermark, copybreak and unbind-on-vhost-gone
- *	it has are sent; the rest of its attributes are ignored
+ * @changes: the fallback, low-watermark, copybreak, copybreak-probe and
+ *	unbind-on-vhost-gone it has are sent; the rest of its attributes are
+ *	ignored
  *
  * Return: as zcrx_nl_bind().
  */
 int zcrx_nl_set(struct zcrx_nl *nl, uint32_t id, const struct zcrx_binding_info *changes)
 {
 	static const int attrs[] = { ZCRX_A_BINDING_FALLBACK, ZCRX_A_BINDING_LOW_WATERMARK,
-				     ZCRX_A_BINDING_COPYBREAK,
+				     ZCRX_A_BINDING_COPYBREAK, ZCRX_A_BINDING_COPYBREAK_PROBE,
 				     ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE };
 	struct nlmsghdr *nlh = zcrx_request_start(nl, ZCRX_CMD_SET, NLM_F_ACK);
 

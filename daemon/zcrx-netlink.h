@@ -30,7 +30,7 @@ struct nlmsghdr;
 /* Room for anything zcrx_nl_error_text() writes. */
 #define ZCRX_NL_ERROR_TEXT_MAX (ZCRX_NL_MESSAGE_MAX + 64)
 
-_Static_assert(ZCRX_A_BINDING_MAX < 32, "zcrx_binding_info.present is 32 bits");
+_Static_assert(ZCRX_A_BINDING_MAX < 64, "zcrx_binding_info.present is 64 bits");
 
 /*
  * One binding's attributes, as a message carried them or as a request
@@ -38,20 +38,20 @@ _Static_assert(ZCRX_A_BINDING_MAX < 32, "zcrx_binding_info.present is 32 bits");
  * YNL "uint" counters (4 or 8 bytes on the wire) alike are held as u64.
  */
 struct zcrx_binding_info {
-	uint32_t present;			/* bit n: value[n] is set */
+	uint64_t present;			/* bit n: value[n] is set */
 	uint64_t value[ZCRX_A_BINDING_MAX + 1];
 };
 
 static inline bool zcrx_binding_has(const struct zcrx_binding_info *info, int attr)
 {
-	return attr >= 1 && attr <= ZCRX_A_BINDING_MAX && (info->present & (1u << attr));
+	return attr >= 1 && attr <= ZCRX_A_BINDING_MAX && (info->present & (1ull << attr));
 }
 
 static inline void zcrx_binding_set(struct zcrx_binding_info *info, int attr, uint64_t value)
 {
 	if (attr < 1 || attr > ZCRX_A_BINDING_MAX)
 		return;
-	info->present |= 1u << attr;
+	info->present |= 1ull << attr;
 	info->value[attr] = value;
 }
 

@@ -438,6 +438,29 @@ static int parse_admin_group(struct parse_ctx *ctx, const char *key,
 	return 0;
 }
 
+/* "copybreak": "auto", or a fixed number of bytes. */
+static int get_copybreak(struct parse_ctx *ctx, const char *where, const char *key,
+			 struct json_object *val, struct zcrx_copybreak_params *ret)
+{
+	uint64_t v;
+	int r;
+
+	if (json_object_is_type(val, json_type_string) &&
+	    !strcmp(json_object_get_string(val), "auto")) {
+		ret->mode = ZCRX_COPYBREAK_AUTO;
+		return 0;
+	}
+	if (!json_object_is_type(val, json_type_int))
+		return fail(ctx, where, key, "must be \"auto\" or an integer 0..%u",
+			    ZCRX_COPYBREAK_MAX);
+	r = get_uint(ctx, where, key, val, 0, ZCRX_COPYBREAK_MAX, &v);
+	if (r < 0)
+		return r;
+	ret->mode = ZCRX_COPYBREAK_FIXED;
+	ret->fixed = (uint32_t)v;
+	return 0;
+}
+
 static int parse_policy(struct parse_ctx *ctx, struct json_object *obj,
 			struct zcrx_policy_params *p)
 {
@@ -470,6 +493,20 @@ static int parse_policy(struct parse_ctx *ctx, struct json_object *obj,
 		} else if (!strcmp(key, "window-ms")) {
 			r = get_uint(ctx, where, key, val, 1, WINDOW_MS_MAX, &v);
 			p->window_ns = v * ZCRX_NSEC_PER_MSEC;
+		} else if (!strcmp(key, "copybreak")) {
+			r = get_copybreak(ctx, where, key, val, &p->copybreak);
+		} else if (!strcmp(key, "copybreak-min")) {
+			r = get_uint(ctx, where, key, val, 0, ZCRX_COPYBREAK_MAX, &v);
+			p->copybreak.min = (uint32_t)v;
+		} else if (!strcmp(key, "copybreak-max")) {
+			r = get_uint(ctx, where, key, val, 0, ZCRX_COPYBREAK_MAX, &v);
+			p->copybreak.max = (uint32_t)v;
+		} else if (!strcmp(key, "copybreak-probe")) {
+			r = get_uint(ctx, where, key, val, 1, ZCRX_COPYBREAK_PROBE_MAX, &v);
+			p->copybreak.probe = (uint32_t)v;
+		} else if (!strcmp(key, "copybreak-half-life-ms")) {
+			r = get_uint(ctx, where, key, val, 1, WINDOW_MS_MAX, &v);
+			p->copybreak.half_life_ns = v * ZCRX_NSEC_PER_MSEC;
 		} else {
 			r = fail(ctx, where, key, "unknown key");
 		}

@@ -314,14 +314,14 @@ static void test_get_reply(struct tap *t, bool big_counters)
 	const char *how = big_counters ? "8-byte" : "4-byte";
 	uint64_t base = big_counters ? 1ull << 32 : 0;
 	struct zcrx_binding_info info;
-	uint32_t want_present = 0;
+	uint64_t want_present = 0;
 	bool counters_ok = true;
 	char desc[128];
 
 	snprintf(desc, sizeof(desc), "GET reply with %s counters parses", how);
 	tap_is_int(t, zcrx_nl_parse_binding(get_reply(buf, big_counters), &info), 0, desc);
 	for (int attr = ZCRX_A_BINDING_ID; attr <= ZCRX_A_BINDING_PINNED_BYTES; attr++)
-		want_present |= 1u << attr;
+		want_present |= 1ull << attr;
 	snprintf(desc, sizeof(desc), "GET reply with %s counters: every attribute but reason", how);
 	tap_is_int(t, info.present, want_present, desc);
 	tap_ok(t, info.value[ZCRX_A_BINDING_ID] == 5 && info.value[ZCRX_A_BINDING_IFINDEX] == 3 &&
@@ -351,7 +351,7 @@ static void test_binding_malformed(struct tap *t)
 	mnl_attr_put(nlh, 0, 3, "abc");
 	mnl_attr_put_u32(nlh, ZCRX_A_BINDING_STATE, ZCRX_STATE_FALLBACK);
 	tap_is_int(t, zcrx_nl_parse_binding(nlh, &info), 0, "unknown attributes skipped");
-	tap_is_int(t, info.present, (1u << ZCRX_A_BINDING_ID) | (1u << ZCRX_A_BINDING_STATE),
+	tap_is_int(t, info.present, (1ull << ZCRX_A_BINDING_ID) | (1ull << ZCRX_A_BINDING_STATE),
 		   "unknown attributes skipped: known ones read");
 
 	nlh = genl_start(buf, FAMILY_ID, ZCRX_CMD_GET);

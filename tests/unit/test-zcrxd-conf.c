@@ -22,7 +22,8 @@ static bool params_equal(const struct zcrx_policy_params *a,
 	       a->clear_starved_per_sec == b->clear_starved_per_sec &&
 	       a->low_watermark == b->low_watermark &&
 	       a->min_dwell_ns == b->min_dwell_ns &&
-	       a->window_ns == b->window_ns;
+	       a->window_ns == b->window_ns &&
+	       !memcmp(&a->copybreak, &b->copybreak, sizeof(a->copybreak));
 }
 
 static bool is_str(struct tap *t, const char *got, const char *want,
@@ -369,6 +370,59 @@ static void test_ranges(struct tap *t)
 		      "zcrxd.conf: policy.engage-starved-per-sec: must be above clear-starved-per-sec (100)");
 }
 
+static void test_copybreak(struct tap *t)
+{
+	struct zcrx_config *config;
+
+	config = parse_ok(t, "{}", "no copybreak key");
+	if (config) {
+		tap_is_int(t, config->policy.copybreak.mode, ZCRX_COPYBREAK_KERNEL,
+			   "no copybreak key: the kernel's is left alone");
+		zcrx_config_free(config);
+	}
+	config = parse_ok(t, "{\"policy\": {\"copybreak\": 512}}", "fixed copybreak");
+	if (config) {
+		tap_ok(t, config->policy.copybreak.mode == ZCRX_COPYBREAK_FIXED &&
+				  config->policy.copybreak.fixed == 512,
+		       "fixed copybreak taken");
+		zcrx_config_free(config);
+	}
+	config = parse_ok(t,
+			  "{\"policy\": {\"copybreak\": \"auto\", \"copybreak-min\": 64, "
+			  "\"copybreak-max\": 2048, \"copybreak-probe\": 32, "
+			  "\"copybreak-half-life-ms\": 500}}",
+			  "auto copybreak with bounds");
+	if (config) {
+		const struct zcrx_copybreak_params *p = &config->policy.copybreak;
+
+		tap_ok(t, p->mode == ZCRX_COPYBREAK_AUTO && p->min == 64 && p->max == 2048 &&
+				  p->probe == 32 && p->half_life_ns == 500 * ZCRX_NSEC_PER_MSEC,
+		       "auto copybreak: mode, bounds, probe and half-life taken");
+		zcrx_config_free(config);
+	}
+	config = parse_ok(t, "{\"policy\": {\"copybreak\": \"auto\"}}", "auto alone");
+	if (config) {
+		const struct zcrx_copybreak_params *p = &config->policy.copybreak;
+
+		tap_ok(t, p->min == 0 && p->max == ZCRX_COPYBREAK_MAX &&
+				  p->probe == ZCRX_COPYBREAK_DEFAULT_PROBE,
+		       "auto alone: bounds 0..4096, default probe");
+		zcrx_config_free(config);
+	}
+	check_invalid(t, "{\"policy\": {\"copybreak\": \"fast\"}}",
+		      "zcrxd.conf: policy.copybreak: must be \"auto\" or an integer 0..4096");
+	check_invalid(t, "{\"policy\": {\"copybreak\": true}}",
+		      "zcrxd.conf: policy.copybreak: must be \"auto\" or an integer 0..4096");
+	check_invalid(t, "{\"policy\": {\"copybreak\": 4097}}",
+		      "zcrxd.conf: policy.copybreak: must be an integer 0..4096");
+	check_invalid(t, "{\"policy\": {\"copybreak-max\": 5000}}",
+		      "zcrxd.conf: policy.copybreak-max: must be an integer 0..4096");
+	check_invalid(t, "{\"policy\": {\"copybreak-probe\": 0}}",
+		      "zcrxd.conf: policy.copybreak-probe: must be an integer 1..65535");
+	check_invalid(t, "{\"policy\": {\"copybreak-min\": 3000, \"copybreak-max\": 2000}}",
+		      "zcrxd.conf: policy.copybreak-min: must not be above copybreak-max");
+}
+
 static void check_bad_nic(struct tap *t, const char *json_name,
 			  const char *problem)
 {
@@ -551,6 +605,7 @@ int main(void)
 	test_unknown_keys(&t);
 	test_types(&t);
 	test_ranges(&t);
+	test_copybreak(&t);
 	test_names(&t);
 	test_bindings(&t);
 	test_netns(&t);

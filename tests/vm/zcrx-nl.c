@@ -11,7 +11,7 @@
  *				"fail-nth: not reached" says if it fired
  *   zcrx-nl unbind ID
  *   zcrx-nl set ID [fallback copy|drop] [watermark N] [copybreak N]
- *		  [unbind-on-vhost-gone 0|1]
+ *		  [copybreak-probe N] [unbind-on-vhost-gone 0|1]
  *   zcrx-nl get ID		one line of key=value pairs
  *   zcrx-nl dump		one such line per binding
  *   zcrx-nl events MS [COUNT]	prints "ready" once subscribed, then one
@@ -108,6 +108,16 @@ static const char *const binding_keys[ZCRX_A_BINDING_MAX + 1] = {
 	[ZCRX_A_BINDING_RX_FOREIGN_PACKETS] = "rx_foreign",
 	[ZCRX_A_BINDING_RX_LENGTH_ERRORS] = "rx_length_errors",
 	[ZCRX_A_BINDING_MACVTAP_NETNSID] = "macvtap_netnsid",
+	[ZCRX_A_BINDING_COPYBREAK_PROBE] = "copybreak_probe",
+	[ZCRX_A_BINDING_COST_COPY_PACKETS] = "cost_copy_packets",
+	[ZCRX_A_BINDING_COST_COPY_NS] = "cost_copy_ns",
+	[ZCRX_A_BINDING_COST_COPY_BYTES] = "cost_copy_bytes",
+	[ZCRX_A_BINDING_COST_MEMCPY_NS] = "cost_memcpy_ns",
+	[ZCRX_A_BINDING_COST_MEMCPY_BYTES] = "cost_memcpy_bytes",
+	[ZCRX_A_BINDING_COST_ZEROCOPY_PACKETS] = "cost_zerocopy_packets",
+	[ZCRX_A_BINDING_COST_ZEROCOPY_NS] = "cost_zerocopy_ns",
+	[ZCRX_A_BINDING_COST_BUFFERS] = "cost_buffers",
+	[ZCRX_A_BINDING_COST_BUFFER_NS] = "cost_buffer_ns",
 };
 
 static const char *attr_name(int attr, char *buf, size_t size)
@@ -955,7 +965,7 @@ static void print_usage(void)
 	       " [unbind-on-vhost-gone] [macvtap-netns PATH]\n"
 	       "       " PROG " unbind ID\n"
 	       "       " PROG " set ID [fallback copy|drop] [watermark N] [copybreak N]"
-	       " [unbind-on-vhost-gone 0|1]\n"
+	       " [copybreak-probe N] [unbind-on-vhost-gone 0|1]\n"
 	       "       " PROG " get ID\n"
 	       "       " PROG " dump\n"
 	       "       " PROG " events MS [COUNT]\n"
@@ -1174,6 +1184,9 @@ static int cmd_set(int argc, char **argv)
 			ret = parse_u32(argv[i + 1], &value);
 		} else if (!strcmp(argv[i], "copybreak")) {
 			attr = ZCRX_A_BINDING_COPYBREAK;
+			ret = parse_u32(argv[i + 1], &value);
+		} else if (!strcmp(argv[i], "copybreak-probe")) {
+			attr = ZCRX_A_BINDING_COPYBREAK_PROBE;
 			ret = parse_u32(argv[i + 1], &value);
 		} else if (!strcmp(argv[i], "unbind-on-vhost-gone")) {
 			attr = ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE;

@@ -129,6 +129,32 @@ struct netdev_zcrx_ops {
 	void (*commit_rx_buffers)(struct net_device *dev, unsigned int queue);
 };
 
+/**
+ * struct zcrx_rx_cost - what a binding's reader spent on a sample of frames
+ * @copy_packets: sampled frames that came through the copy path
+ * @copy_ns: time spent on each of them, from taking it off the queue to
+ *	its descriptor being used (the copy included)
+ * @copy_bytes: their bytes
+ * @zerocopy_packets: sampled frames that came in a posted buffer
+ * @zerocopy_ns: time spent on each of those, likewise
+ * @buffers: buffers posted during the sampled posting and release runs
+ * @buffer_ns: time those runs took: what posting a buffer and taking it
+ *	back costs (pinning, the driver's post, unpinning), which only the
+ *	zero-copy path pays
+ *
+ * vhost-net measures a sample of its frames and runs and passes the sums
+ * on (TUN_MSG_ZCOPY_RX_COST); they are the binding's cost-* counters.
+ */
+struct zcrx_rx_cost {
+	u64 copy_packets;
+	u64 copy_ns;
+	u64 copy_bytes;
+	u64 zerocopy_packets;
+	u64 zerocopy_ns;
+	u64 buffers;
+	u64 buffer_ns;
+};
+
 #if IS_ENABLED(CONFIG_ZCRX)
 struct zcrx_binding *zcrx_binding_get_by_macvtap(const struct net_device *dev);
 void zcrx_binding_put(struct zcrx_binding *binding);
@@ -138,6 +164,10 @@ void zcrx_flush_rx_buffers(struct zcrx_binding *binding);
 void zcrx_owner_gone(struct zcrx_binding *binding);
 struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb);
 void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes);
+void zcrx_count_memcpy_cost(const struct net_device *macvtap, u32 bytes,
+			    u64 ns);
+void zcrx_count_rx_cost(struct zcrx_binding *binding,
+			const struct zcrx_rx_cost *cost);
 void zcrx_buf_release(struct zcrx_buf *buf, bool filled);
 void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
 		     u32 frame_len);
@@ -177,6 +207,16 @@ static inline struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb)
 
 static inline void zcrx_count_copied_bytes(const struct net_device *macvtap,
 					   u32 bytes)
+{
+}
+
+static inline void zcrx_count_memcpy_cost(const struct net_device *macvtap,
+					  u32 bytes, u64 ns)
+{
+}
+
+static inline void zcrx_count_rx_cost(struct zcrx_binding *binding,
+				      const struct zcrx_rx_cost *cost)
 {
 }
 

@@ -219,6 +219,19 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 			c.rx_foreign = u64_stats_read(&s->rx_foreign);
 			c.rx_length_errors =
 				u64_stats_read(&s->rx_length_errors);
+			c.cost_copy_packets =
+				u64_stats_read(&s->cost_copy_packets);
+			c.cost_copy_ns = u64_stats_read(&s->cost_copy_ns);
+			c.cost_copy_bytes = u64_stats_read(&s->cost_copy_bytes);
+			c.cost_memcpy_ns = u64_stats_read(&s->cost_memcpy_ns);
+			c.cost_memcpy_bytes =
+				u64_stats_read(&s->cost_memcpy_bytes);
+			c.cost_zerocopy_packets =
+				u64_stats_read(&s->cost_zerocopy_packets);
+			c.cost_zerocopy_ns =
+				u64_stats_read(&s->cost_zerocopy_ns);
+			c.cost_buffers = u64_stats_read(&s->cost_buffers);
+			c.cost_buffer_ns = u64_stats_read(&s->cost_buffer_ns);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		ret->posted += c.posted;
 		ret->filled += c.filled;
@@ -231,6 +244,15 @@ void zcrx_binding_read(struct zcrx_binding *binding,
 		ret->rx_copybreak += c.rx_copybreak;
 		ret->rx_foreign += c.rx_foreign;
 		ret->rx_length_errors += c.rx_length_errors;
+		ret->cost_copy_packets += c.cost_copy_packets;
+		ret->cost_copy_ns += c.cost_copy_ns;
+		ret->cost_copy_bytes += c.cost_copy_bytes;
+		ret->cost_memcpy_ns += c.cost_memcpy_ns;
+		ret->cost_memcpy_bytes += c.cost_memcpy_bytes;
+		ret->cost_zerocopy_packets += c.cost_zerocopy_packets;
+		ret->cost_zerocopy_ns += c.cost_zerocopy_ns;
+		ret->cost_buffers += c.cost_buffers;
+		ret->cost_buffer_ns += c.cost_buffer_ns;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(zcrx_binding_read);
@@ -321,6 +343,65 @@ void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes)
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(zcrx_count_copied_bytes);
+
+/**
+ * zcrx_count_memcpy_cost() - a reader of a macvtap timed a frame's copy
+ * @macvtap: the macvtap device
+ * @bytes: bytes copied
+ * @ns: time the copy into the reader's memory took
+ *
+ * tap.c times the copy of a sample of the frames it copies: the cost per
+ * byte of the copy zero-copy saves, which user space weighs against what
+ * a posted buffer costs (&struct zcrx_rx_cost) to set the copybreak.
+ *
+ * Context: any; does not sleep.
+ */
+void zcrx_count_memcpy_cost(const struct net_device *macvtap, u32 bytes,
+			    u64 ns)
+{
+	struct zcrx_binding *binding;
+	struct zcrx_pcpu_stats *s;
+	unsigned long flags;
+
+	rcu_read_lock();
+	binding = zcrx_binding_by_macvtap_rcu(macvtap);
+	if (binding) {
+		s = get_cpu_ptr(binding->stats);
+		flags = u64_stats_update_begin_irqsave(&s->syncp);
+		u64_stats_add(&s->cost_memcpy_ns, ns);
+		u64_stats_add(&s->cost_memcpy_bytes, bytes);
+		u64_stats_update_end_irqrestore(&s->syncp, flags);
+		put_cpu_ptr(binding->stats);
+	}
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(zcrx_count_memcpy_cost);
+
+/**
+ * zcrx_count_rx_cost() - add what a binding's reader measured
+ * @binding: the binding
+ * @cost: the reader's sums since it last called
+ *
+ * Context: any; does not sleep.
+ */
+void zcrx_count_rx_cost(struct zcrx_binding *binding,
+			const struct zcrx_rx_cost *cost)
+{
+	struct zcrx_pcpu_stats *s = get_cpu_ptr(binding->stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_add(&s->cost_copy_packets, cost->copy_packets);
+	u64_stats_add(&s->cost_copy_ns, cost->copy_ns);
+	u64_stats_add(&s->cost_copy_bytes, cost->copy_bytes);
+	u64_stats_add(&s->cost_zerocopy_packets, cost->zerocopy_packets);
+	u64_stats_add(&s->cost_zerocopy_ns, cost->zerocopy_ns);
+	u64_stats_add(&s->cost_buffers, cost->buffers);
+	u64_stats_add(&s->cost_buffer_ns, cost->buffer_ns);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(binding->stats);
+}
+EXPORT_SYMBOL_GPL(zcrx_count_rx_cost);
 
 /**
  * zcrx_check_rxq() - refuse a NIC receive queue that cannot be ours
@@ -603,6 +684,7 @@ int zcrx_binding_create(struct net *net, u32 ifindex, u32 queue,
 		return -ENOMEM;
 	}
 	binding->copybreak = config->copybreak;
+	binding->copybreak_probe = config->copybreak_probe;
 	binding->unbind_on_vhost_gone = config->unbind_on_vhost_gone;
 	binding->isolation = isolation;
 
@@ -1038,17 +1120,32 @@ EXPORT_SYMBOL_GPL(zcrx_rx_orphan);
  * A frame below the binding's copybreak costs less to copy than a guest
  * page costs to fill.  Counted apart from the fallback: buffers are
  * posted, the guest is not short of them.  Drivers ask only when a
- * buffer is posted.
+ * buffer is posted.  With a copybreak probe of N, every Nth frame asked
+ * about takes the other path, so that the reader keeps measuring both
+ * paths at the sizes the queue receives even when the copybreak sends
+ * them all one way (user space sets the copybreak from those costs).
  *
  * Context: the queue's receive path.
  * Return: true when the driver delivers the frame in its own buffer.
  */
 bool zcrx_rx_copybreak(struct zcrx_binding *binding, unsigned int len)
 {
-	if (len >= READ_ONCE(binding->copybreak))
-		return false;
-	zcrx_stat_add(binding, ZCRX_STAT(rx_copybreak), 1);
-	return true;
+	u32 probe = READ_ONCE(binding->copybreak_probe);
+	bool copy = len < READ_ONCE(binding->copybreak);
+
+	if (unlikely(probe)) {
+		/* One receive path per queue: no other writer. */
+		u32 seq = READ_ONCE(binding->probe_seq) + 1;
+
+		if (seq >= probe) {
+			seq = 0;
+			copy = !copy;
+		}
+		WRITE_ONCE(binding->probe_seq, seq);
+	}
+	if (copy)
+		zcrx_stat_add(binding, ZCRX_STAT(rx_copybreak), 1);
+	return copy;
 }
 EXPORT_SYMBOL_GPL(zcrx_rx_copybreak);
 

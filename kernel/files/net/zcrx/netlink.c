@@ -163,7 +163,25 @@ static int zcrx_nl_fill(struct sk_buff *skb, struct zcrx_binding *binding,
 	    nla_put_uint(skb, ZCRX_A_BINDING_RX_FOREIGN_PACKETS,
 			 c.rx_foreign) ||
 	    nla_put_uint(skb, ZCRX_A_BINDING_RX_LENGTH_ERRORS,
-			 c.rx_length_errors))
+			 c.rx_length_errors) ||
+	    nla_put_u32(skb, ZCRX_A_BINDING_COPYBREAK_PROBE,
+			READ_ONCE(binding->copybreak_probe)) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_COPY_PACKETS,
+			 c.cost_copy_packets) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_COPY_NS, c.cost_copy_ns) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_COPY_BYTES,
+			 c.cost_copy_bytes) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_MEMCPY_NS,
+			 c.cost_memcpy_ns) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_MEMCPY_BYTES,
+			 c.cost_memcpy_bytes) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_ZEROCOPY_PACKETS,
+			 c.cost_zerocopy_packets) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_ZEROCOPY_NS,
+			 c.cost_zerocopy_ns) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_BUFFERS, c.cost_buffers) ||
+	    nla_put_uint(skb, ZCRX_A_BINDING_COST_BUFFER_NS,
+			 c.cost_buffer_ns))
 		goto err_cancel;
 	if (cmd == ZCRX_CMD_UNBOUND_NTF &&
 	    nla_put_u32(skb, ZCRX_A_BINDING_REASON, reason))
@@ -258,8 +276,8 @@ static struct net *zcrx_nl_macvtap_net(struct sk_buff *skb,
  * zcrx_nl_bind_doit() - handle ZCRX_CMD_BIND
  * @skb: the request
  * @info: its attributes: ifindex, queue-id and macvtap-ifindex; optional
- *	fallback (copy), low-watermark (0), copybreak (256) and
- *	unbind-on-vhost-gone (0)
+ *	fallback (copy), low-watermark (0), copybreak (256),
+ *	copybreak-probe (0) and unbind-on-vhost-gone (0)
  *
  * Replies with the new binding's id.  The reply is allocated before the
  * binding is made, so that running out of memory leaves no binding.
@@ -293,6 +311,9 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 			nla_get_u32(tb[ZCRX_A_BINDING_LOW_WATERMARK]);
 	if (tb[ZCRX_A_BINDING_COPYBREAK])
 		config.copybreak = nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK]);
+	if (tb[ZCRX_A_BINDING_COPYBREAK_PROBE])
+		config.copybreak_probe =
+			nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK_PROBE]);
 	if (tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE])
 		config.unbind_on_vhost_gone =
 			nla_get_u8(tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE]);
@@ -361,7 +382,7 @@ int zcrx_nl_unbind_doit(struct sk_buff *skb, struct genl_info *info)
  * zcrx_nl_set_doit() - handle ZCRX_CMD_SET
  * @skb: the request
  * @info: its attributes: id, and any of fallback, low-watermark,
- *	copybreak and unbind-on-vhost-gone
+ *	copybreak, copybreak-probe and unbind-on-vhost-gone
  *
  * The values are read without a lock (the receive path among the
  * readers), hence WRITE_ONCE(); they apply from the next frame on.
@@ -385,6 +406,9 @@ int zcrx_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[ZCRX_A_BINDING_COPYBREAK])
 		WRITE_ONCE(binding->copybreak,
 			   nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK]));
+	if (tb[ZCRX_A_BINDING_COPYBREAK_PROBE])
+		WRITE_ONCE(binding->copybreak_probe,
+			   nla_get_u32(tb[ZCRX_A_BINDING_COPYBREAK_PROBE]));
 	if (tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE])
 		WRITE_ONCE(binding->unbind_on_vhost_gone,
 			   nla_get_u8(tb[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE]));

@@ -10,8 +10,13 @@
 
 #include <uapi/linux/zcrx.h>
 
+/* Integer value ranges */
+static const struct netlink_range_validation zcrx_a_binding_copybreak_probe_range = {
+	.max	= 65535ULL,
+};
+
 /* ZCRX_CMD_BIND - do */
-static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_MACVTAP_NETNS_FD + 1] = {
+static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_COPYBREAK_PROBE + 1] = {
 	[ZCRX_A_BINDING_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZCRX_A_BINDING_QUEUE_ID] = { .type = NLA_U32, },
 	[ZCRX_A_BINDING_MACVTAP_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -20,6 +25,7 @@ static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_MACVTAP_NETNS_
 	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_MAX(NLA_U32, 4096),
 	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[ZCRX_A_BINDING_MACVTAP_NETNS_FD] = { .type = NLA_U32, },
+	[ZCRX_A_BINDING_COPYBREAK_PROBE] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcrx_a_binding_copybreak_probe_range),
 };
 
 /* ZCRX_CMD_UNBIND - do */
@@ -33,12 +39,13 @@ static const struct nla_policy zcrx_get_nl_policy[ZCRX_A_BINDING_ID + 1] = {
 };
 
 /* ZCRX_CMD_SET - do */
-static const struct nla_policy zcrx_set_nl_policy[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE + 1] = {
+static const struct nla_policy zcrx_set_nl_policy[ZCRX_A_BINDING_COPYBREAK_PROBE + 1] = {
 	[ZCRX_A_BINDING_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZCRX_A_BINDING_FALLBACK] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
 	[ZCRX_A_BINDING_LOW_WATERMARK] = { .type = NLA_U32, },
 	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_MAX(NLA_U32, 4096),
 	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[ZCRX_A_BINDING_COPYBREAK_PROBE] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcrx_a_binding_copybreak_probe_range),
 };
 
 /* Ops table for zcrx */
@@ -49,7 +56,7 @@ static const struct genl_split_ops zcrx_nl_ops[] = {
 		.doit		= zcrx_nl_bind_doit,
 		.post_doit	= zcrx_nl_post_doit,
 		.policy		= zcrx_bind_nl_policy,
-		.maxattr	= ZCRX_A_BINDING_MACVTAP_NETNS_FD,
+		.maxattr	= ZCRX_A_BINDING_COPYBREAK_PROBE,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
@@ -79,7 +86,7 @@ static const struct genl_split_ops zcrx_nl_ops[] = {
 		.doit		= zcrx_nl_set_doit,
 		.post_doit	= zcrx_nl_post_doit,
 		.policy		= zcrx_set_nl_policy,
-		.maxattr	= ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE,
+		.maxattr	= ZCRX_A_BINDING_COPYBREAK_PROBE,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 };

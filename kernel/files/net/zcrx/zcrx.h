@@ -25,6 +25,16 @@
  *	queue that posted it, copied out before anyone else saw them
  * @rx_length_errors: frames the driver reported empty or longer than
  *	their posted buffer, dropped
+ * @cost_copy_packets: sampled frames the reader took through the copy
+ *	path (see &struct zcrx_rx_cost)
+ * @cost_copy_ns: time the reader spent on them
+ * @cost_copy_bytes: their bytes
+ * @cost_memcpy_ns: time the macvtap's readers spent copying sampled frames
+ * @cost_memcpy_bytes: the bytes of those frames
+ * @cost_zerocopy_packets: sampled frames the reader took in place
+ * @cost_zerocopy_ns: time the reader spent on them
+ * @cost_buffers: buffers posted in the reader's sampled runs
+ * @cost_buffer_ns: time it spent posting and taking back buffers then
  * @syncp: consistent 64-bit reads on 32-bit hosts
  *
  * Per CPU so that the poster, the NIC's NAPI context and whoever frees
@@ -42,6 +52,15 @@ struct zcrx_pcpu_stats {
 	u64_stats_t rx_copybreak;
 	u64_stats_t rx_foreign;
 	u64_stats_t rx_length_errors;
+	u64_stats_t cost_copy_packets;
+	u64_stats_t cost_copy_ns;
+	u64_stats_t cost_copy_bytes;
+	u64_stats_t cost_memcpy_ns;
+	u64_stats_t cost_memcpy_bytes;
+	u64_stats_t cost_zerocopy_packets;
+	u64_stats_t cost_zerocopy_ns;
+	u64_stats_t cost_buffers;
+	u64_stats_t cost_buffer_ns;
 	struct u64_stats_sync syncp;
 };
 
@@ -58,6 +77,15 @@ struct zcrx_pcpu_stats {
  * @rx_copybreak: see &struct zcrx_pcpu_stats
  * @rx_foreign: see &struct zcrx_pcpu_stats
  * @rx_length_errors: see &struct zcrx_pcpu_stats
+ * @cost_copy_packets: see &struct zcrx_pcpu_stats
+ * @cost_copy_ns: see &struct zcrx_pcpu_stats
+ * @cost_copy_bytes: see &struct zcrx_pcpu_stats
+ * @cost_memcpy_ns: see &struct zcrx_pcpu_stats
+ * @cost_memcpy_bytes: see &struct zcrx_pcpu_stats
+ * @cost_zerocopy_packets: see &struct zcrx_pcpu_stats
+ * @cost_zerocopy_ns: see &struct zcrx_pcpu_stats
+ * @cost_buffers: see &struct zcrx_pcpu_stats
+ * @cost_buffer_ns: see &struct zcrx_pcpu_stats
  */
 struct zcrx_counters {
 	u64 posted;
@@ -71,6 +99,15 @@ struct zcrx_counters {
 	u64 rx_copybreak;
 	u64 rx_foreign;
 	u64 rx_length_errors;
+	u64 cost_copy_packets;
+	u64 cost_copy_ns;
+	u64 cost_copy_bytes;
+	u64 cost_memcpy_ns;
+	u64 cost_memcpy_bytes;
+	u64 cost_zerocopy_packets;
+	u64 cost_zerocopy_ns;
+	u64 cost_buffers;
+	u64 cost_buffer_ns;
 };
 
 /* Events waiting in zcrx_binding.events for the event work. */
@@ -93,6 +130,10 @@ enum zcrx_event {
  * @fallback: ZCRX_FALLBACK_* applied when no buffer is posted
  * @low_watermark: posted-buffer level below which user space is told
  * @copybreak: frames shorter than this take the copy path
+ * @copybreak_probe: 1 in this many frames takes the other path than the
+ *	copybreak says (0: none), so that both paths' costs stay measured
+ * @probe_seq: frames asked about since the last probe; written by the
+ *	queue's receive path alone
  * @unbind_on_vhost_gone: the binding ends when its owner is released
  *	(zcrx_owner_gone())
  * @isolation: ZCRX_ISOLATION_*: why the queue's frames are the guest's
@@ -109,8 +150,8 @@ enum zcrx_event {
  * @rcu: frees the binding after RCU readers are done
  *
  * @nic, @queue and @macvtap do not change while the binding lives;
- * @fallback, @low_watermark, @copybreak and @unbind_on_vhost_gone change
- * under RTNL and are read locklessly on the receive path.
+ * @fallback, @low_watermark, @copybreak, @copybreak_probe and
+ * @unbind_on_vhost_gone change under RTNL and are read locklessly on the receive path.
  */
 struct zcrx_binding {
 	u32 id;
@@ -122,6 +163,8 @@ struct zcrx_binding {
 	u32 fallback;
 	u32 low_watermark;
 	u32 copybreak;
+	u32 copybreak_probe;
+	u32 probe_seq;
 	bool unbind_on_vhost_gone;
 	u32 isolation;
 	unsigned long foreign_seen;
@@ -178,12 +221,15 @@ struct zcrx_binding *zcrx_binding_find_next(struct net *net,
  * @fallback: ZCRX_FALLBACK_* for when no buffer is posted
  * @low_watermark: posted level below which an event is sent, 0 for none
  * @copybreak: frames shorter than this take the copy path, 0 for none
+ * @copybreak_probe: 1 in this many frames goes against the copybreak, 0
+ *	for none
  * @unbind_on_vhost_gone: end the binding when its owner is released
  */
 struct zcrx_binding_config {
 	u32 fallback;
 	u32 low_watermark;
 	u32 copybreak;
+	u32 copybreak_probe;
 	bool unbind_on_vhost_gone;
 };
 

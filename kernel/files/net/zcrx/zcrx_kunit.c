@@ -212,6 +212,56 @@ static void zcrx_buffer_accounting(struct kunit *test)
 }
 
 /*
+ * The copybreak, and its probe: 1 in N frames takes the other path, so
+ * that both paths stay measured; the costs a reader reports add up.
+ */
+static void zcrx_copybreak_probe(struct kunit *test)
+{
+	struct zcrx_rx_cost cost = {
+		.copy_packets = 2, .copy_ns = 3000, .copy_bytes = 200,
+		.zerocopy_packets = 1, .zerocopy_ns = 900,
+		.buffers = 32, .buffer_ns = 6400,
+	};
+	unsigned int i, copied_short = 0, copied_long = 0;
+	struct zcrx_binding *binding;
+	struct zcrx_counters got;
+	struct net_device *nic;
+
+	nic = alloc_etherdev(0);
+	KUNIT_ASSERT_NOT_NULL(test, nic);
+	binding = zcrx_binding_alloc(nic, 0, nic, ZCRX_FALLBACK_COPY, 0);
+	KUNIT_ASSERT_NOT_NULL(test, binding);
+	binding->copybreak = 256;
+
+	KUNIT_EXPECT_TRUE(test, zcrx_rx_copybreak(binding, 255));
+	KUNIT_EXPECT_FALSE(test, zcrx_rx_copybreak(binding, 256));
+
+	WRITE_ONCE(binding->copybreak_probe, 5);
+	for (i = 0; i < 40; i++) {
+		copied_short += zcrx_rx_copybreak(binding, 64);
+		copied_long += zcrx_rx_copybreak(binding, 1500);
+	}
+	/* 80 frames asked about, every 5th the other way: 8 of each kind. */
+	KUNIT_EXPECT_EQ(test, copied_short, 32);
+	KUNIT_EXPECT_EQ(test, copied_long, 8);
+
+	zcrx_count_rx_cost(binding, &cost);
+	zcrx_count_rx_cost(binding, &cost);
+	zcrx_binding_read(binding, &got);
+	KUNIT_EXPECT_EQ(test, got.rx_copybreak, 1 + 32 + 8);
+	KUNIT_EXPECT_EQ(test, got.cost_copy_packets, 4);
+	KUNIT_EXPECT_EQ(test, got.cost_copy_ns, 6000);
+	KUNIT_EXPECT_EQ(test, got.cost_copy_bytes, 400);
+	KUNIT_EXPECT_EQ(test, got.cost_zerocopy_packets, 2);
+	KUNIT_EXPECT_EQ(test, got.cost_zerocopy_ns, 1800);
+	KUNIT_EXPECT_EQ(test, got.cost_buffers, 64);
+	KUNIT_EXPECT_EQ(test, got.cost_buffer_ns, 12800);
+
+	zcrx_binding_put(binding);
+	free_netdev(nic);
+}
+
+/*
  * Queues that other owners hold are refused.  6.12's only memory
  * provider is devmem, which needs a dma-buf mapped for the NIC's DMA:
  * netdevsim has no DMA mask and this virtio_net no queue_mgmt_ops, so no
@@ -252,6 +302,7 @@ static struct kunit_case zcrx_test_cases[] = {
 	KUNIT_CASE(zcrx_state_garbage_untouched),
 	KUNIT_CASE(zcrx_low_watermark_crossing),
 	KUNIT_CASE(zcrx_buffer_accounting),
+	KUNIT_CASE(zcrx_copybreak_probe),
 	KUNIT_CASE(zcrx_owned_queue_refused),
 	{}
 };

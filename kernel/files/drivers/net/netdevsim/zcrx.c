@@ -13,6 +13,7 @@
  * every frame that does not go into a posted buffer is "DMAed" into an
  * skb of netdevsim's own, on bound and unbound queues alike.
  */
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/highmem.h>
 #include <linux/ptr_ring.h>
@@ -156,6 +157,10 @@ static void nsim_zcrx_flush_rx_buffers(struct net_device *dev,
  * @queue: index of the RX queue
  * @buf: the buffer, set up by zcrx_post_rx_buffer()
  *
+ * With debugfs zcrx_post_cost_ns set, each post busy-waits that long: a
+ * NIC behind an IOMMU maps every buffer it is given, a cost netdevsim
+ * does not have otherwise.
+ *
  * Context: process or softirq context, in an RCU read-side section (the
  * zcrx core's); does not sleep.
  * Return: 0, -ENODEV when @queue is not bound or -ENOSPC when its ring is
@@ -165,7 +170,11 @@ static int nsim_zcrx_post_rx_buffer(struct net_device *dev,
 				    unsigned int queue, struct zcrx_buf *buf)
 {
 	struct netdevsim *ns = netdev_priv(dev);
+	u32 cost = READ_ONCE(ns->zcrx_post_cost_ns);
 	struct nsim_zcrx_rq *zc;
+
+	if (cost)
+		ndelay(cost);
 
 	zc = rcu_dereference(ns->rq[queue].zcrx);
 	if (!zc)
