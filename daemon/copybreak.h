@@ -15,8 +15,8 @@
  * and the copybreak goes there, within [min, max].
  *
  * The measurements (the kernel's cost-* counters): vhost-net times 1 in
- * 16 of its frames on either path and of its posting runs (per buffer
- * posted); tap times 1 in 16 of the copies (per byte).  The copybreak
+ * 16 of its frames on either path and all its posting and release runs
+ * (per buffer posted); tap times 1 in 16 of the copies (per byte).  The copybreak
  * probe (the kernel's copybreak-probe, 1 in N frames takes the other
  * path than its length says) keeps both paths measured when the
  * copybreak sends every frame one way, as it does with traffic of one

@@ -19,6 +19,6 @@ while read -r verdict rest; do
 done <<EOT
 $(grep -E '^[[:space:]]+(not )?ok [0-9]+ ' "$results")
 EOT
-check "kunit zcrx: all 5 cases ran" test "$cases" -eq 5
+check "kunit zcrx: all 6 cases ran" test "$cases" -eq 6
 check "kunit zcrx: suite passed" grep -q '^ok [0-9]* zcrx' "$results"
 tap_done

@@ -6,8 +6,13 @@
 # posted buffer dear (as an IOMMU map can), and zero-copy stops paying
 # at any frame size: the copybreak must go to its maximum and the
 # guest's frames take the copy path; with the cost gone the probe
-# (1 in 8 frames the other way) still measures zero-copy and the
+# (here 1 in 4 frames the other way) still measures zero-copy and the
 # copybreak comes back down.  The guest checks every byte throughout.
+# Where TCG's paths cross is noisy (from 0.4 to 3 KB between runs: a
+# copied frame costs vhost-net 5 to 18 us beside its bytes, 2 to 4 ns a
+# byte, one in place 9 to 15 us with its buffer), so the checks are on
+# the moves the cost change makes, not on that point; the unit test
+# (tests/unit/test-copybreak.c) checks the arithmetic on exact costs.
 . /zcrx/tests/lib.sh
 
 LEN=1000
@@ -20,8 +25,8 @@ system_bus_start
 
 mkdir -p /etc/zcrx /var/lib/zcrx
 cat > /etc/zcrx/zcrxd.conf <<EOF
-{ "policy": { "copybreak": "auto", "copybreak-probe": 8,
-              "copybreak-half-life-ms": 1000 },
+{ "policy": { "copybreak": "auto", "copybreak-probe": 4,
+              "copybreak-half-life-ms": 4000 },
   "bindings": [ { "nic": "$nic", "queue": 1, "macvtap": "mvt0" } ] }
 EOF
 zcrxd --bus "$A" --config /etc/zcrx/zcrxd.conf --state-dir /var/lib/zcrx \
@@ -40,11 +45,11 @@ copybreak_is() {
 	[ "${v:-x}" -"$1" "$2" ] 2>/dev/null
 }
 
-# round: 500 frames of $LEN bytes to the guest, which checks each one.
+# round: 1000 frames of $LEN bytes to the guest, which checks each one.
 seed=1
 round() {
 	seed=$((seed + 1))
-	guest_rx "$LEN" 500 "$seed" > /tmp/round.out || { cat /tmp/round.out; return 1; }
+	guest_rx "$LEN" 1000 "$seed" > /tmp/round.out || { cat /tmp/round.out; return 1; }
 }
 
 # rounds N: N rounds.
@@ -75,35 +80,42 @@ until id=$(zcrx-nl dump | sed -n 's/^id=\([0-9]*\) .* queue=1 .*/\1/p') && [ -n 
 	sleep 0.1
 	n=$((n + 1))
 done
-check "zcrxd turns the copybreak probe on (1 in 8)" eventually field_is copybreak_probe 8
+check "zcrxd turns the copybreak probe on (1 in 4)" eventually field_is copybreak_probe 4
 check "the kernel's copybreak is its default before any traffic" field_is copybreak 256
 
-check "cheap posts: 6 rounds of 500 frames arrive intact" rounds 6
-check "and zero-copy pays for $LEN B frames: the copybreak stays below" \
-	copybreak_is lt "$LEN"
-echo "# copybreak $(field "$id" copybreak) after 6 rounds"
+check "cheap posts: zcrxd moves the copybreak from what it measured" \
+	rounds_until 20 grep -q "copybreak 256 -> " /tmp/zcrxd.log
+echo "# copybreak $(field "$id" copybreak)"
 
 check "200 us a posted buffer (netdevsim zcrx_post_cost_ns)" post_cost 200000
 check "dear posts: the copybreak goes to its maximum" \
 	rounds_until 20 copybreak_is eq 4096
-echo "# copybreak 4096 after $rounds rounds"
 before=$(field "$id" rx_copybreak)
-check "500 frames arrive intact" guest_rx "$LEN" 500 100
+bufs_before=$(field "$id" cost_buffers)
+buf_ns_before=$(field "$id" cost_buffer_ns)
+check "1000 frames arrive intact" guest_rx "$LEN" 1000 100
 copied=$(($(field "$id" rx_copybreak) - before))
-check "they took the copy path, but for the probe's 1 in 8 ($copied copied)" \
-	test "$copied" -ge 430 -a "$copied" -le 445
+check "they took the copy path, but for the probe's 1 in 4 ($copied copied)" \
+	test "$copied" -ge 740 -a "$copied" -le 760
+bufs=$(($(field "$id" cost_buffers) - bufs_before))
+per_buf=$((($(field "$id" cost_buffer_ns) - buf_ns_before) / (bufs > 0 ? bufs : 1)))
+check "vhost-net measured the dear posts ($per_buf ns a buffer over $bufs)" \
+	test "$bufs" -gt 0 -a "$per_buf" -ge 150000
 
 check "posts cheap again" post_cost 0
-check "the probe measured zero-copy meanwhile: the copybreak comes back below $LEN" \
-	rounds_until 30 copybreak_is lt "$LEN"
-echo "# copybreak $(field "$id" copybreak) after $rounds rounds"
-before=$(field "$id" rx_zerocopy)
-check "500 frames arrive intact" guest_rx "$LEN" 500 200
-in_place=$(($(field "$id" rx_zerocopy) - before))
-check "they went in place, but for the probe's 1 in 8 ($in_place in place)" \
-	test "$in_place" -ge 400 -a "$in_place" -le 445
-show_output "what zcrxd said" grep copybreak /tmp/zcrxd.log
-check "zcrxd logged each move with the costs it measured" \
-	grep -q "copybreak 4096 -> .* (in place .* ns a frame, copied .* ns + .* ns a byte)" /tmp/zcrxd.log
+# Down by more than the hysteresis (an eighth), from the probe's frames.
+check "the probe measured zero-copy meanwhile: the copybreak comes down" \
+	rounds_until 30 grep -q "copybreak 4096 -> " /tmp/zcrxd.log
+echo "# copybreak $(field "$id" copybreak)"
+grep copybreak /tmp/zcrxd.log | sed 's/^/# zcrxd: /'
+check "zcrxd logged the move down with the costs it measured" \
+	grep -q "copybreak 4096 -> [0-9]* (in place [0-9]* ns a frame, copied [0-9]* ns + [0-9.]* ns a byte)" \
+	/tmp/zcrxd.log
+# moves_in_range: every "copybreak A -> B" zcrxd logged has B <= 4096.
+moves_in_range() {
+	grep -o 'copybreak [0-9]* -> [0-9]*' /tmp/zcrxd.log |
+		awk '$4 > 4096 { bad = 1 } END { exit bad }'
+}
+check "every copybreak zcrxd set was within 0..4096" moves_in_range
 
 tap_done

@@ -74,7 +74,7 @@
 #define PROG "zcrx-nl"
 #define EXIT_USAGE 2
 
-#define LINE_MAX_LEN 512
+#define LINE_MAX_LEN 1024
 #define EVENT_WAIT_MS 2000
 #define NO_SUCH_INDEX 999999
 #define NOBODY_ID 65534

@@ -137,13 +137,14 @@ struct netdev_zcrx_ops {
  * @copy_bytes: their bytes
  * @zerocopy_packets: sampled frames that came in a posted buffer
  * @zerocopy_ns: time spent on each of those, likewise
- * @buffers: buffers posted during the sampled posting and release runs
- * @buffer_ns: time those runs took: what posting a buffer and taking it
- *	back costs (pinning, the driver's post, unpinning), which only the
- *	zero-copy path pays
+ * @buffers: buffers posted in the timed posting runs
+ * @buffer_ns: time the posting and release runs took: what posting a
+ *	buffer and taking it back costs (pinning, the driver's post,
+ *	unpinning), which only the zero-copy path pays
  *
- * vhost-net measures a sample of its frames and runs and passes the sums
- * on (TUN_MSG_ZCOPY_RX_COST); they are the binding's cost-* counters.
+ * vhost-net measures a sample of its frames, and its posting and release
+ * runs, and passes the sums on (TUN_MSG_ZCOPY_RX_COST); they are the
+ * binding's cost-* counters.
  */
 struct zcrx_rx_cost {
 	u64 copy_packets;

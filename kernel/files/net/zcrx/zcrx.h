@@ -33,8 +33,8 @@
  * @cost_memcpy_bytes: the bytes of those frames
  * @cost_zerocopy_packets: sampled frames the reader took in place
  * @cost_zerocopy_ns: time the reader spent on them
- * @cost_buffers: buffers posted in the reader's sampled runs
- * @cost_buffer_ns: time it spent posting and taking back buffers then
+ * @cost_buffers: buffers posted in the reader's timed posting runs
+ * @cost_buffer_ns: time it spent posting and taking back buffers
  * @syncp: consistent 64-bit reads on 32-bit hosts
  *
  * Per CPU so that the poster, the NIC's NAPI context and whoever frees
