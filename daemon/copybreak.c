@@ -46,7 +46,7 @@ int zcrx_copybreak_params_validate(const struct zcrx_copybreak_params *params,
 	} else if (!params->probe || params->probe > ZCRX_COPYBREAK_PROBE_MAX) {
 		/* Without a probe one path goes unmeasured once all frames take the other. */
 		*ret_field = "copybreak-probe";
-		*ret_problem = "must be 1..65535";
+		*ret_problem = "must be 1..32767";
 	} else if (!params->half_life_ns) {
 		*ret_field = "copybreak-half-life-ms";
 		*ret_problem = "must be above 0";

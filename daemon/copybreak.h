@@ -39,7 +39,7 @@
 
 /* The kernel's bound (the family's copybreak check: max 4096). */
 #define ZCRX_COPYBREAK_MAX 4096u
-#define ZCRX_COPYBREAK_PROBE_MAX 65535u
+#define ZCRX_COPYBREAK_PROBE_MAX 32767u
 #define ZCRX_COPYBREAK_DEFAULT_PROBE 64u
 #define ZCRX_COPYBREAK_DEFAULT_HALF_LIFE_NS 5000000000ull
 /* Fewer timed frames of a path than this (after fading) say nothing. */

@@ -418,7 +418,7 @@ static void test_copybreak(struct tap *t)
 	check_invalid(t, "{\"policy\": {\"copybreak-max\": 5000}}",
 		      "zcrxd.conf: policy.copybreak-max: must be an integer 0..4096");
 	check_invalid(t, "{\"policy\": {\"copybreak-probe\": 0}}",
-		      "zcrxd.conf: policy.copybreak-probe: must be an integer 1..65535");
+		      "zcrxd.conf: policy.copybreak-probe: must be an integer 1..32767");
 	check_invalid(t, "{\"policy\": {\"copybreak-min\": 3000, \"copybreak-max\": 2000}}",
 		      "zcrxd.conf: policy.copybreak-min: must not be above copybreak-max");
 }

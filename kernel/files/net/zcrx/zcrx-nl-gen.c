@@ -10,11 +10,6 @@
 
 #include <uapi/linux/zcrx.h>
 
-/* Integer value ranges */
-static const struct netlink_range_validation zcrx_a_binding_copybreak_probe_range = {
-	.max	= 65535ULL,
-};
-
 /* ZCRX_CMD_BIND - do */
 static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_COPYBREAK_PROBE + 1] = {
 	[ZCRX_A_BINDING_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -25,7 +20,7 @@ static const struct nla_policy zcrx_bind_nl_policy[ZCRX_A_BINDING_COPYBREAK_PROB
 	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_MAX(NLA_U32, 4096),
 	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[ZCRX_A_BINDING_MACVTAP_NETNS_FD] = { .type = NLA_U32, },
-	[ZCRX_A_BINDING_COPYBREAK_PROBE] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcrx_a_binding_copybreak_probe_range),
+	[ZCRX_A_BINDING_COPYBREAK_PROBE] = NLA_POLICY_MAX(NLA_U32, 32767),
 };
 
 /* ZCRX_CMD_UNBIND - do */
@@ -45,7 +40,7 @@ static const struct nla_policy zcrx_set_nl_policy[ZCRX_A_BINDING_COPYBREAK_PROBE
 	[ZCRX_A_BINDING_LOW_WATERMARK] = { .type = NLA_U32, },
 	[ZCRX_A_BINDING_COPYBREAK] = NLA_POLICY_MAX(NLA_U32, 4096),
 	[ZCRX_A_BINDING_UNBIND_ON_VHOST_GONE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[ZCRX_A_BINDING_COPYBREAK_PROBE] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcrx_a_binding_copybreak_probe_range),
+	[ZCRX_A_BINDING_COPYBREAK_PROBE] = NLA_POLICY_MAX(NLA_U32, 32767),
 };
 
 /* Ops table for zcrx */
