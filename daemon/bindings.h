@@ -187,6 +187,7 @@ struct zcrxd_binding {
 	struct zcrx_policy_params params;	/* config defaults + overrides */
 	struct zcrx_policy policy;		/* run unless origin is KERNEL */
 	struct zcrx_copybreak copybreak;	/* its cost readings ("auto") */
+	bool copybreak_probe_set;		/* zcrxd turned the kernel's probe on */
 	enum zcrx_policy_level level;
 	struct zcrx_rate_window posted, filled, returned, starved;
 	struct zcrx_rate_window rx_zerocopy, rx_copy, rx_dropped;

@@ -43,10 +43,11 @@ int zcrx_copybreak_params_validate(const struct zcrx_copybreak_params *params,
 	} else if (params->min > params->max) {
 		*ret_field = "copybreak-min";
 		*ret_problem = "must not be above copybreak-max";
-	} else if (!params->probe || params->probe > ZCRX_COPYBREAK_PROBE_MAX) {
-		/* Without a probe one path goes unmeasured once all frames take the other. */
+	} else if (params->probe < 2 || params->probe > ZCRX_COPYBREAK_PROBE_MAX) {
+		/* Without a probe one path goes unmeasured once all frames take the
+		 * other; 1 would send every frame the wrong way. */
 		*ret_field = "copybreak-probe";
-		*ret_problem = "must be 1..32767";
+		*ret_problem = "must be 2..32767";
 	} else if (!params->half_life_ns) {
 		*ret_field = "copybreak-half-life-ms";
 		*ret_problem = "must be above 0";

@@ -134,7 +134,10 @@ static void cost_counters(const struct zcrxd_binding *b, struct zcrx_cost_counte
 /*
  * Make the kernel's copybreak and copybreak probe what @b's parameters
  * say: a fixed copybreak without a probe, or (auto) the probe and the
- * copybreak estimated from the cost counters of this reading.
+ * copybreak estimated from the cost counters of this reading.  With no
+ * copybreak configured nothing is set, but a probe zcrxd turned on is
+ * turned off.  On exit zcrxd leaves both as they are, as the kernel
+ * keeps its bindings.
  */
 static void binding_apply_copybreak(struct zcrxd_bindings *t, struct zcrxd_binding *b,
 				    uint64_t now)
@@ -146,15 +149,19 @@ static void binding_apply_copybreak(struct zcrxd_bindings *t, struct zcrxd_bindi
 	struct zcrx_binding_info changes = { 0 };
 	struct zcrx_copybreak_estimate est;
 	struct zcrx_cost_counters c;
+	bool has_probe = zcrx_binding_has(&b->info, ZCRX_A_BINDING_COPYBREAK_PROBE);
 	uint32_t want = have, want_probe = 0;
 	int r;
 
-	/* A kernel without the probe measures no costs either. */
-	if (p->mode == ZCRX_COPYBREAK_KERNEL ||
-	    !zcrx_binding_has(&b->info, ZCRX_A_BINDING_COPYBREAK_PROBE))
-		return;
-	if (p->mode == ZCRX_COPYBREAK_FIXED) {
+	if (p->mode == ZCRX_COPYBREAK_KERNEL) {
+		/* Not ours any more (a reload): take back the probe we set. */
+		if (!b->copybreak_probe_set || !has_probe)
+			return;
+	} else if (p->mode == ZCRX_COPYBREAK_FIXED) {
 		want = p->fixed;
+	} else if (!has_probe) {
+		/* A kernel without the probe measures no costs either. */
+		return;
 	} else {
 		want_probe = p->probe;
 		cost_counters(b, &c);
@@ -168,7 +175,7 @@ static void binding_apply_copybreak(struct zcrxd_bindings *t, struct zcrxd_bindi
 	}
 	if (want != have)
 		zcrx_binding_set(&changes, ZCRX_A_BINDING_COPYBREAK, want);
-	if (want_probe != have_probe)
+	if (has_probe && want_probe != have_probe)
 		zcrx_binding_set(&changes, ZCRX_A_BINDING_COPYBREAK_PROBE, want_probe);
 	if (!changes.present)
 		return;
@@ -181,7 +188,10 @@ static void binding_apply_copybreak(struct zcrxd_bindings *t, struct zcrxd_bindi
 		return;
 	}
 	zcrx_binding_set(&b->info, ZCRX_A_BINDING_COPYBREAK, want);
-	zcrx_binding_set(&b->info, ZCRX_A_BINDING_COPYBREAK_PROBE, want_probe);
+	if (has_probe) {
+		zcrx_binding_set(&b->info, ZCRX_A_BINDING_COPYBREAK_PROBE, want_probe);
+		b->copybreak_probe_set = want_probe != 0;
+	}
 	if (want != have)
 		zcrxd_binding_log(b, LOG_INFO, ZCRXD_LOG_EVENT_NONE, NULL,
 				  "%s: copybreak %" PRIu32 " -> %" PRIu32 " (%s)",

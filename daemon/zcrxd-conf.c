@@ -502,7 +502,7 @@ static int parse_policy(struct parse_ctx *ctx, struct json_object *obj,
 			r = get_uint(ctx, where, key, val, 0, ZCRX_COPYBREAK_MAX, &v);
 			p->copybreak.max = (uint32_t)v;
 		} else if (!strcmp(key, "copybreak-probe")) {
-			r = get_uint(ctx, where, key, val, 1, ZCRX_COPYBREAK_PROBE_MAX, &v);
+			r = get_uint(ctx, where, key, val, 2, ZCRX_COPYBREAK_PROBE_MAX, &v);
 			p->copybreak.probe = (uint32_t)v;
 		} else if (!strcmp(key, "copybreak-half-life-ms")) {
 			r = get_uint(ctx, where, key, val, 1, WINDOW_MS_MAX, &v);

@@ -214,6 +214,9 @@ static void test_validate(struct tap *t)
 	p.probe = 0;
 	tap_is_int(t, zcrx_copybreak_params_validate(&p, &field, &problem), -EINVAL,
 		   "no probe refused");
+	p.probe = 1;
+	tap_is_int(t, zcrx_copybreak_params_validate(&p, &field, &problem), -EINVAL,
+		   "a probe of 1 (every frame the other way) refused");
 	tap_ok(t, field && !strcmp(field, "copybreak-probe"), "and named");
 	zcrx_copybreak_params_default(&p);
 	p.max = 5000;

@@ -22,8 +22,10 @@ static bool params_equal(const struct zcrx_policy_params *a,
 	       a->clear_starved_per_sec == b->clear_starved_per_sec &&
 	       a->low_watermark == b->low_watermark &&
 	       a->min_dwell_ns == b->min_dwell_ns &&
-	       a->window_ns == b->window_ns &&
-	       !memcmp(&a->copybreak, &b->copybreak, sizeof(a->copybreak));
+	       a->window_ns == b->window_ns && a->copybreak.mode == b->copybreak.mode &&
+	       a->copybreak.fixed == b->copybreak.fixed && a->copybreak.min == b->copybreak.min &&
+	       a->copybreak.max == b->copybreak.max && a->copybreak.probe == b->copybreak.probe &&
+	       a->copybreak.half_life_ns == b->copybreak.half_life_ns;
 }
 
 static bool is_str(struct tap *t, const char *got, const char *want,
@@ -417,8 +419,8 @@ static void test_copybreak(struct tap *t)
 		      "zcrxd.conf: policy.copybreak: must be an integer 0..4096");
 	check_invalid(t, "{\"policy\": {\"copybreak-max\": 5000}}",
 		      "zcrxd.conf: policy.copybreak-max: must be an integer 0..4096");
-	check_invalid(t, "{\"policy\": {\"copybreak-probe\": 0}}",
-		      "zcrxd.conf: policy.copybreak-probe: must be an integer 1..32767");
+	check_invalid(t, "{\"policy\": {\"copybreak-probe\": 1}}",
+		      "zcrxd.conf: policy.copybreak-probe: must be an integer 2..32767");
 	check_invalid(t, "{\"policy\": {\"copybreak-min\": 3000, \"copybreak-max\": 2000}}",
 		      "zcrxd.conf: policy.copybreak-min: must not be above copybreak-max");
 }

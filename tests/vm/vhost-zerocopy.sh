@@ -91,6 +91,9 @@ check "exactly 1 in 10 of them took the copy path (copybreak 0)" \
 	field_is rx_copybreak $((copybreak_before + 50))
 check "the other 450 went in place" field_is rx_zerocopy 2350
 check "copybreak-probe 0" zcrx-nl set "$id" copybreak-probe 0
+check "copybreak-probe 1 (every frame the other way) is refused, and says so" \
+	sh -c "zcrx-nl set $id copybreak-probe 1 | grep -q 'copybreak-probe 1 inverts the copybreak for every frame'"
+check "and changed nothing" field_is copybreak_probe 0
 check "copybreak-probe 70000 is refused" \
 	sh -c "zcrx-nl set $id copybreak-probe 70000 | grep -q 'error: Numerical result out of range (34)'"
 

@@ -285,6 +285,21 @@ static struct net *zcrx_nl_macvtap_net(struct sk_buff *skb,
  * Context: RTNL held (zcrx_nl_pre_doit()).
  * Return: 0 or a negative errno.
  */
+/*
+ * A copybreak probe of 1 would send every frame the other way than the
+ * copybreak says: refused, 0 (none) and 2 up are what it can be.
+ */
+static bool zcrx_nl_probe_bad(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[ZCRX_A_BINDING_COPYBREAK_PROBE];
+
+	if (!attr || nla_get_u32(attr) != 1)
+		return false;
+	NL_SET_ERR_MSG_ATTR(info->extack, attr,
+			    "copybreak-probe 1 inverts the copybreak for every frame: 0 or 2 and up");
+	return true;
+}
+
 int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcrx_binding_config config = {
@@ -302,7 +317,8 @@ int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 	if (zcrx_nl_missing(info, ZCRX_A_BINDING_IFINDEX, "missing ifindex") ||
 	    zcrx_nl_missing(info, ZCRX_A_BINDING_QUEUE_ID, "missing queue-id") ||
 	    zcrx_nl_missing(info, ZCRX_A_BINDING_MACVTAP_IFINDEX,
-			    "missing macvtap-ifindex"))
+			    "missing macvtap-ifindex") ||
+	    zcrx_nl_probe_bad(info))
 		return -EINVAL;
 	if (tb[ZCRX_A_BINDING_FALLBACK])
 		config.fallback = nla_get_u32(tb[ZCRX_A_BINDING_FALLBACK]);
@@ -366,7 +382,8 @@ err_free:
  * final accounting.
  *
  * Context: RTNL held (zcrx_nl_pre_doit()).
- * Return: 0, -EINVAL without id, or -ENOENT for an unknown id.
+ * Return: 0, -EINVAL without id or for a copybreak-probe of 1, or -ENOENT
+ * for an unknown id.
  */
 int zcrx_nl_unbind_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -388,7 +405,8 @@ int zcrx_nl_unbind_doit(struct sk_buff *skb, struct genl_info *info)
  * readers), hence WRITE_ONCE(); they apply from the next frame on.
  *
  * Context: RTNL held (zcrx_nl_pre_doit()).
- * Return: 0, -EINVAL without id, or -ENOENT for an unknown id.
+ * Return: 0, -EINVAL without id or for a copybreak-probe of 1, or -ENOENT
+ * for an unknown id.
  */
 int zcrx_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -397,6 +415,9 @@ int zcrx_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(binding))
 		return PTR_ERR(binding);
+	/* Before any change: a refused request changes nothing. */
+	if (zcrx_nl_probe_bad(info))
+		return -EINVAL;
 	if (tb[ZCRX_A_BINDING_FALLBACK])
 		WRITE_ONCE(binding->fallback,
 			   nla_get_u32(tb[ZCRX_A_BINDING_FALLBACK]));

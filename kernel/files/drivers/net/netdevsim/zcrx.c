@@ -157,9 +157,9 @@ static void nsim_zcrx_flush_rx_buffers(struct net_device *dev,
  * @queue: index of the RX queue
  * @buf: the buffer, set up by zcrx_post_rx_buffer()
  *
- * With debugfs zcrx_post_cost_ns set, each post busy-waits that long: a
- * NIC behind an IOMMU maps every buffer it is given, a cost netdevsim
- * does not have otherwise.
+ * With debugfs zcrx_post_cost_ns set, each post busy-waits that long (at
+ * most 1 ms): a NIC behind an IOMMU maps every buffer it is given, a cost
+ * netdevsim does not have otherwise.
  *
  * Context: process or softirq context, in an RCU read-side section (the
  * zcrx core's); does not sleep.
@@ -170,7 +170,8 @@ static int nsim_zcrx_post_rx_buffer(struct net_device *dev,
 				    unsigned int queue, struct zcrx_buf *buf)
 {
 	struct netdevsim *ns = netdev_priv(dev);
-	u32 cost = READ_ONCE(ns->zcrx_post_cost_ns);
+	/* At most 1 ms: posts run under RCU, 32 to a batch. */
+	u32 cost = min_t(u32, READ_ONCE(ns->zcrx_post_cost_ns), NSEC_PER_MSEC);
 	struct nsim_zcrx_rq *zc;
 
 	if (cost)
