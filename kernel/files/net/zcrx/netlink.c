@@ -272,19 +272,6 @@ static struct net *zcrx_nl_macvtap_net(struct sk_buff *skb,
 	return net;
 }
 
-/**
- * zcrx_nl_bind_doit() - handle ZCRX_CMD_BIND
- * @skb: the request
- * @info: its attributes: ifindex, queue-id and macvtap-ifindex; optional
- *	fallback (copy), low-watermark (0), copybreak (256),
- *	copybreak-probe (0) and unbind-on-vhost-gone (0)
- *
- * Replies with the new binding's id.  The reply is allocated before the
- * binding is made, so that running out of memory leaves no binding.
- *
- * Context: RTNL held (zcrx_nl_pre_doit()).
- * Return: 0 or a negative errno.
- */
 /*
  * A copybreak probe of 1 would send every frame the other way than the
  * copybreak says: refused, 0 (none) and 2 up are what it can be.
@@ -300,6 +287,19 @@ static bool zcrx_nl_probe_bad(struct genl_info *info)
 	return true;
 }
 
+/**
+ * zcrx_nl_bind_doit() - handle ZCRX_CMD_BIND
+ * @skb: the request
+ * @info: its attributes: ifindex, queue-id and macvtap-ifindex; optional
+ *	fallback (copy), low-watermark (0), copybreak (256),
+ *	copybreak-probe (0) and unbind-on-vhost-gone (0)
+ *
+ * Replies with the new binding's id.  The reply is allocated before the
+ * binding is made, so that running out of memory leaves no binding.
+ *
+ * Context: RTNL held (zcrx_nl_pre_doit()).
+ * Return: 0 or a negative errno.
+ */
 int zcrx_nl_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcrx_binding_config config = {
