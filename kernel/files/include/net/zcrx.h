@@ -137,7 +137,8 @@ struct netdev_zcrx_ops {
  * @copy_bytes: their bytes
  * @zerocopy_packets: sampled frames that came in a posted buffer
  * @zerocopy_ns: time spent on each of those, likewise
- * @buffers: buffers posted in the timed posting runs
+ * @buffers: buffers posted in the timed posting runs (timed only while the
+ *	binding's copybreak probe is on)
  * @buffer_ns: time the posting and release runs took: what posting a
  *	buffer and taking it back costs (pinning, the driver's post,
  *	unpinning), which only the zero-copy path pays
@@ -167,7 +168,7 @@ struct zcrx_buf *zcrx_skb_buf(struct sk_buff *skb);
 void zcrx_count_copied_bytes(const struct net_device *macvtap, u32 bytes);
 void zcrx_count_memcpy_cost(const struct net_device *macvtap, u32 bytes,
 			    u64 ns);
-void zcrx_count_rx_cost(struct zcrx_binding *binding,
+bool zcrx_count_rx_cost(struct zcrx_binding *binding,
 			const struct zcrx_rx_cost *cost);
 void zcrx_buf_release(struct zcrx_buf *buf, bool filled);
 void zcrx_buf_attach(struct zcrx_buf *buf, struct sk_buff *skb,
@@ -216,9 +217,10 @@ static inline void zcrx_count_memcpy_cost(const struct net_device *macvtap,
 {
 }
 
-static inline void zcrx_count_rx_cost(struct zcrx_binding *binding,
+static inline bool zcrx_count_rx_cost(struct zcrx_binding *binding,
 				      const struct zcrx_rx_cost *cost)
 {
+	return false;
 }
 
 static inline int zcrx_rx_orphan(struct sk_buff *skb, bool foreign)

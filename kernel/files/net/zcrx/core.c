@@ -383,8 +383,11 @@ EXPORT_SYMBOL_GPL(zcrx_count_memcpy_cost);
  * @cost: the reader's sums since it last called
  *
  * Context: any; does not sleep.
+ * Return: true when the binding's copybreak probe is on (user space sets
+ * the copybreak from the costs): the reader then also times its posting
+ * and release runs, which it skips otherwise, as they are on every RX run.
  */
-void zcrx_count_rx_cost(struct zcrx_binding *binding,
+bool zcrx_count_rx_cost(struct zcrx_binding *binding,
 			const struct zcrx_rx_cost *cost)
 {
 	struct zcrx_pcpu_stats *s = get_cpu_ptr(binding->stats);
@@ -400,6 +403,7 @@ void zcrx_count_rx_cost(struct zcrx_binding *binding,
 	u64_stats_add(&s->cost_buffer_ns, cost->buffer_ns);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
 	put_cpu_ptr(binding->stats);
+	return READ_ONCE(binding->copybreak_probe);
 }
 EXPORT_SYMBOL_GPL(zcrx_count_rx_cost);
 
